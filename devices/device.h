@@ -1,0 +1,73 @@
+/* The contract between device models and the VM that hosts them: port ops, IRQ lines, sinks. */
+#ifndef TINYVMM_DEVICES_DEVICE_H
+#define TINYVMM_DEVICES_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Port-I/O handlers. `offset` is relative to the base the device was registered at;
+ * `size` is 1, 2 or 4. Reads return the value zero-extended; a device that does not
+ * decode a register returns all ones, as an open ISA bus does.
+ */
+struct io_ops {
+	uint32_t (*read)(void *dev, uint16_t offset, unsigned size);
+	void (*write)(void *dev, uint16_t offset, unsigned size, uint32_t value);
+};
+
+/*
+ * An interrupt line into the VM's interrupt controllers. `gsi` is the ISA IRQ number
+ * (identity-mapped to the PIC and the IOAPIC pin, except IRQ0 which KVM routes itself).
+ * set() may be called from any thread; the VM side must be thread safe.
+ */
+struct irq_line {
+	void (*set)(void *ctx, uint32_t gsi, int level);
+	void *ctx;
+	uint32_t gsi;
+};
+
+static inline void irq_set(const struct irq_line *l, int level)
+{
+	if (l->set)
+		l->set(l->ctx, l->gsi, level);
+}
+
+/* An ISA edge: the PIC latches on the rising edge, so raise and lower at once. */
+static inline void irq_pulse(const struct irq_line *l)
+{
+	irq_set(l, 1);
+	irq_set(l, 0);
+}
+
+/* Where a device's output bytes go (serial console, logs, test buffers). */
+struct char_sink {
+	void (*write)(void *ctx, const uint8_t *buf, size_t len);
+	void *ctx;
+};
+
+static inline void sink_write(const struct char_sink *s, const uint8_t *buf, size_t len)
+{
+	if (s->write)
+		s->write(s->ctx, buf, len);
+}
+
+/* Why a device asks the VM to stop. */
+enum vm_stop_kind {
+	VM_STOP_DEBUG_EXIT, /* isa-debug-exit: status is (v << 1) | 1 */
+	VM_STOP_RESET,      /* keyboard controller pulse, port 0x92, triple fault is separate */
+	VM_STOP_POWEROFF,   /* clean power-off */
+};
+
+/* A device's way to end its VM; called from the vCPU thread that did the I/O. */
+struct vm_stopper {
+	void (*stop)(void *ctx, enum vm_stop_kind kind, int status);
+	void *ctx;
+};
+
+static inline void vm_request_stop(const struct vm_stopper *s, enum vm_stop_kind kind, int status)
+{
+	if (s->stop)
+		s->stop(s->ctx, kind, status);
+}
+
+#endif
