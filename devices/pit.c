@@ -1,0 +1,507 @@
+/* Intel 8254 PIT model: counters computed from the clock on demand, IRQ 0 from one deadline timer.
+ */
+#include "devices/pit.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define NS_PER_S 1000000000ULL
+#define NO_EDGE	 UINT64_MAX
+
+enum { RW_LATCH = 0, RW_LSB = 1, RW_MSB = 2, RW_WORD = 3 };
+enum { LATCH_NONE, LATCH_LSB, LATCH_MSB, LATCH_WORD };
+enum { CH_IDLE, CH_WAIT_TRIGGER, CH_ACTIVE };
+
+/* Split so that neither product overflows for any monotonic time a host can reach. */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	return ns / NS_PER_S * PIT_FREQ_HZ + ns % NS_PER_S * PIT_FREQ_HZ / NS_PER_S;
+}
+
+/* Rounded up, so a deadline is never before the tick it stands for. */
+static uint64_t ticks_to_ns(uint64_t ticks)
+{
+	uint64_t rem = ticks % PIT_FREQ_HZ;
+	return ticks / PIT_FREQ_HZ * NS_PER_S + (rem * NS_PER_S + PIT_FREQ_HZ - 1) / PIT_FREQ_HZ;
+}
+
+static uint32_t modulus(const struct pit_channel *c)
+{
+	return c->bcd ? 10000 : 65536;
+}
+
+static uint16_t bin_to_bcd(uint32_t v)
+{
+	v %= 10000;
+	return (uint16_t)((v / 1000) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 | v % 10);
+}
+
+/* Guests may write nibbles above 9; they are taken at face value, modulo 10000. */
+static uint32_t bcd_to_bin(uint16_t v)
+{
+	uint32_t b =
+	    (v >> 12 & 0xF) * 1000u + (v >> 8 & 0xF) * 100u + (v >> 4 & 0xF) * 10u + (v & 0xF);
+	return b % 10000;
+}
+
+/* The 8254 counts a written 0 as the full range. */
+static uint32_t decode_count(const struct pit_channel *c, uint16_t raw)
+{
+	uint32_t n = c->bcd ? bcd_to_bin(raw) : raw;
+	return n ? n : modulus(c);
+}
+
+static uint64_t elapsed(const struct pit_channel *c, uint64_t tick)
+{
+	if (!c->counting)
+		return c->frozen;
+	return tick > c->start_tick ? tick - c->start_tick : 0;
+}
+
+/* A count written mid-cycle in modes 2/3 replaces the old one once its cycle ends. */
+static void catch_up(struct pit_channel *c, uint64_t tick)
+{
+	if (c->state != CH_ACTIVE || !c->counting || !c->pending || tick < c->pending_tick)
+		return;
+	c->count = c->count_reg;
+	c->start_tick = c->pending_tick;
+	c->pending = false;
+	c->null_count = false;
+}
+
+/* Binary value of the counting element, 0..modulus-1. */
+static uint32_t counter_value(const struct pit_channel *c, uint64_t tick)
+{
+	if (c->state != CH_ACTIVE)
+		return c->hold % modulus(c);
+	uint64_t e = elapsed(c, tick);
+	uint32_t n = c->count, m = modulus(c);
+	uint32_t v;
+	switch (c->mode) {
+	case 2:
+		v = n - (uint32_t)(e % n);
+		break;
+	case 3: {
+		/* Decrements by two; an odd count runs from n-1 and stays high one tick longer. */
+		uint32_t p = (uint32_t)(e % n), high = (n + 1) / 2;
+		uint32_t top = n & 1 ? n - 1 : n;
+		v = top - 2 * (p < high ? p : p - high);
+		break;
+	}
+	default:
+		/* modes 0, 1, 4, 5 keep counting down through zero and wrap */
+		v = (uint32_t)((n + m - e % m) % m);
+		break;
+	}
+	return v % m;
+}
+
+static bool output(const struct pit_channel *c, uint64_t tick)
+{
+	if (c->state == CH_IDLE)
+		return c->mode != 0;
+	if (c->state == CH_WAIT_TRIGGER)
+		return true;
+	uint64_t e = elapsed(c, tick);
+	uint32_t n = c->count;
+	switch (c->mode) {
+	case 0:
+	case 1:
+		return e >= n;
+	case 2:
+		return !c->counting || e % n != n - 1;
+	case 3:
+		return !c->counting || e % n < (n + 1) / 2;
+	default:
+		return e != n;
+	}
+}
+
+/* First rising edge of OUT strictly after `after`, or NO_EDGE. */
+static uint64_t next_edge(const struct pit_channel *c, uint64_t after)
+{
+	if (c->state != CH_ACTIVE || !c->counting)
+		return NO_EDGE;
+	uint64_t s = c->start_tick, n = c->count, edge;
+	switch (c->mode) {
+	case 2:
+	case 3:
+		if (after < s)
+			return s + n;
+		return s + ((after - s) / n + 1) * n;
+	case 0:
+	case 1:
+		edge = s + n;
+		break;
+	default:
+		/* modes 4 and 5: OUT drops for one tick at zero; it rises after that */
+		edge = s + n + 1;
+		break;
+	}
+	return edge > after ? edge : NO_EDGE;
+}
+
+static uint16_t read_value(const struct pit_channel *c, uint64_t tick)
+{
+	uint32_t v = counter_value(c, tick);
+	return c->bcd ? bin_to_bcd(v) : (uint16_t)v;
+}
+
+/* Loads the counting element and starts it, subject to the gate in modes 0, 2, 3, 4. */
+static void start(struct pit_channel *c, uint64_t tick, uint32_t n)
+{
+	c->state = CH_ACTIVE;
+	c->count = n;
+	c->null_count = false;
+	c->pending = false;
+	c->counting = c->gate || c->mode == 1 || c->mode == 5;
+	c->start_tick = tick;
+	c->frozen = 0;
+}
+
+/* Stops the counting element where it is, until a count is loaded again. */
+static void halt(struct pit_channel *c, uint64_t tick)
+{
+	c->hold = counter_value(c, tick);
+	c->state = CH_IDLE;
+	c->counting = false;
+	c->pending = false;
+}
+
+static void load_count(struct pit_channel *c, uint16_t raw, uint64_t tick)
+{
+	uint32_t n = decode_count(c, raw);
+	c->count_reg = n;
+	c->null_count = true;
+	switch (c->mode) {
+	case 1:
+	case 5:
+		/* used at the next trigger */
+		if (c->state == CH_IDLE)
+			c->state = CH_WAIT_TRIGGER;
+		break;
+	case 2:
+	case 3:
+		if (c->state == CH_ACTIVE && c->counting) {
+			uint64_t e = elapsed(c, tick);
+			c->pending_tick = c->start_tick + (e / c->count + 1) * c->count;
+			c->pending = true;
+		} else if (c->state != CH_ACTIVE) {
+			start(c, tick, n);
+		}
+		/* active with the gate low: the rising gate reloads count_reg */
+		break;
+	default:
+		start(c, tick, n);
+		break;
+	}
+}
+
+static void set_gate(struct pit_channel *c, bool gate, uint64_t tick)
+{
+	if (gate == c->gate)
+		return;
+	catch_up(c, tick);
+	c->gate = gate;
+	switch (c->mode) {
+	case 1:
+	case 5:
+		/* a rising edge (re)triggers once a count has been written */
+		if (gate && c->state != CH_IDLE)
+			start(c, tick, c->count_reg);
+		break;
+	case 2:
+	case 3:
+		if (c->state != CH_ACTIVE)
+			break;
+		if (gate) {
+			start(c, tick, c->count_reg);
+		} else {
+			c->frozen = elapsed(c, tick);
+			c->counting = false;
+			c->pending = false;
+		}
+		break;
+	default:
+		if (c->state != CH_ACTIVE)
+			break;
+		if (gate) {
+			c->start_tick = tick - c->frozen;
+			c->counting = true;
+		} else {
+			c->frozen = elapsed(c, tick);
+			c->counting = false;
+		}
+		break;
+	}
+}
+
+static void latch_count(struct pit_channel *c, uint64_t tick)
+{
+	/* a second latch before the first is read is ignored */
+	if (c->latch != LATCH_NONE)
+		return;
+	c->latched = read_value(c, tick);
+	c->latch = c->rw == RW_LSB ? LATCH_LSB : c->rw == RW_MSB ? LATCH_MSB : LATCH_WORD;
+}
+
+static void latch_status(struct pit_channel *c, uint64_t tick)
+{
+	if (c->status_latched)
+		return;
+	c->status =
+	    (uint8_t)((output(c, tick) ? 0x80 : 0) | (c->null_count ? 0x40 : 0) | (c->ctrl & 0x3F));
+	c->status_latched = true;
+}
+
+static void read_back(struct pit *p, uint8_t cmd, uint64_t tick)
+{
+	for (unsigned i = 0; i < PIT_CHANNELS; i++) {
+		if (!(cmd & (2u << i)))
+			continue;
+		struct pit_channel *c = &p->ch[i];
+		catch_up(c, tick);
+		/* both bits are active low */
+		if (!(cmd & 0x20))
+			latch_count(c, tick);
+		if (!(cmd & 0x10))
+			latch_status(c, tick);
+	}
+}
+
+/* Returns true when channel 0's next edge may have moved. */
+static bool write_control(struct pit *p, uint8_t v, uint64_t tick)
+{
+	unsigned sel = v >> 6;
+	if (sel == 3) {
+		read_back(p, v, tick);
+		return false;
+	}
+	struct pit_channel *c = &p->ch[sel];
+	catch_up(c, tick);
+	unsigned rw = v >> 4 & 3;
+	if (rw == RW_LATCH) {
+		latch_count(c, tick);
+		return false;
+	}
+	halt(c, tick);
+	unsigned mode = v >> 1 & 7;
+	c->mode = (uint8_t)(mode > 5 ? mode - 4 : mode);
+	c->ctrl = v & 0x3F;
+	c->rw = (uint8_t)rw;
+	c->bcd = v & 1;
+	c->null_count = true;
+	c->write_msb_next = false;
+	c->read_msb_next = false;
+	c->latch = LATCH_NONE;
+	c->status_latched = false;
+	return sel == 0;
+}
+
+static void write_counter(struct pit_channel *c, uint8_t v, uint64_t tick)
+{
+	catch_up(c, tick);
+	switch (c->rw) {
+	case RW_LSB:
+		load_count(c, v, tick);
+		break;
+	case RW_MSB:
+		load_count(c, (uint16_t)(v << 8), tick);
+		break;
+	default:
+		if (!c->write_msb_next) {
+			c->write_lsb = v;
+			c->write_msb_next = true;
+			/* mode 0 stops counting, OUT low, as soon as the first byte lands */
+			if (c->mode == 0)
+				halt(c, tick);
+		} else {
+			c->write_msb_next = false;
+			load_count(c, (uint16_t)(c->write_lsb | v << 8), tick);
+		}
+		break;
+	}
+}
+
+static uint8_t read_counter(struct pit_channel *c, uint64_t tick)
+{
+	catch_up(c, tick);
+	if (c->status_latched) {
+		c->status_latched = false;
+		return c->status;
+	}
+	switch (c->latch) {
+	case LATCH_LSB:
+		c->latch = LATCH_NONE;
+		return c->latched & 0xFF;
+	case LATCH_MSB:
+		c->latch = LATCH_NONE;
+		return c->latched >> 8;
+	case LATCH_WORD:
+		c->latch = LATCH_MSB;
+		return c->latched & 0xFF;
+	default:
+		break;
+	}
+	uint16_t v = read_value(c, tick);
+	switch (c->rw) {
+	case RW_LSB:
+		return v & 0xFF;
+	case RW_MSB:
+		return v >> 8;
+	default:
+		c->read_msb_next = !c->read_msb_next;
+		return c->read_msb_next ? v & 0xFF : v >> 8;
+	}
+}
+
+/* Keeps `timer` on channel 0's next rising OUT edge, no sooner than the floor allows. */
+static void rearm_locked(struct pit *p, uint64_t now_ns)
+{
+	uint64_t edge = next_edge(&p->ch[0], ns_to_ticks(now_ns));
+	if (edge == NO_EDGE) {
+		if (p->irq_armed) {
+			p->irq_armed = false;
+			p->timers->cancel(p->timers, &p->timer);
+		}
+		return;
+	}
+	uint64_t deadline = ticks_to_ns(edge);
+	if (p->irq_delivered && deadline < p->last_irq_ns + TIMER_MIN_PERIOD_NS)
+		deadline = p->last_irq_ns + TIMER_MIN_PERIOD_NS;
+	p->irq_armed = true;
+	p->irq_deadline_ns = deadline;
+	p->timers->arm(p->timers, &p->timer, deadline);
+}
+
+static void pit_fire(struct timer *t, uint64_t now_ns)
+{
+	struct pit *p = t->opaque;
+	bool deliver = false;
+	pthread_mutex_lock(&p->lock);
+	/* a fire that lost a race with a reprogram finds a later deadline or none */
+	if (p->irq_armed && now_ns >= p->irq_deadline_ns) {
+		p->irq_armed = false;
+		p->irq_delivered = true;
+		p->last_irq_ns = now_ns;
+		catch_up(&p->ch[0], ns_to_ticks(now_ns));
+		rearm_locked(p, now_ns);
+		deliver = true;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (deliver)
+		irq_pulse(&p->irq);
+}
+
+static uint8_t pit_read_byte(struct pit *p, unsigned offset, uint64_t tick)
+{
+	if (offset < PIT_CHANNELS)
+		return read_counter(&p->ch[offset], tick);
+	return 0xFF; /* the control register is write-only */
+}
+
+static uint32_t pit_read(void *dev, uint16_t offset, unsigned size)
+{
+	struct pit *p = dev;
+	uint32_t v = 0;
+	pthread_mutex_lock(&p->lock);
+	uint64_t tick = ns_to_ticks(timer_now(p->timers));
+	/* a wide access reaches the following ports one byte at a time, as on ISA */
+	for (unsigned i = 0; i < size && i < 4; i++) {
+		unsigned off = offset + i;
+		uint32_t b = off < PIT_IO_LEN ? pit_read_byte(p, off, tick) : 0xFF;
+		v |= b << (8 * i);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return v;
+}
+
+static void pit_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+{
+	struct pit *p = dev;
+	bool moved = false;
+	pthread_mutex_lock(&p->lock);
+	uint64_t now = timer_now(p->timers);
+	uint64_t tick = ns_to_ticks(now);
+	for (unsigned i = 0; i < size && i < 4; i++) {
+		unsigned off = offset + i;
+		uint8_t b = (uint8_t)(value >> (8 * i));
+		if (off == 3) {
+			moved |= write_control(p, b, tick);
+		} else if (off < PIT_CHANNELS) {
+			write_counter(&p->ch[off], b, tick);
+			moved |= off == 0;
+		}
+	}
+	if (moved)
+		rearm_locked(p, now);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static uint32_t port61_read(void *dev, uint16_t offset, unsigned size)
+{
+	struct pit *p = dev;
+	uint32_t v = 0;
+	pthread_mutex_lock(&p->lock);
+	if (offset == 0) {
+		uint64_t tick = ns_to_ticks(timer_now(p->timers));
+		struct pit_channel *c = &p->ch[2];
+		catch_up(c, tick);
+		/* bits 6 and 7 report parity and channel-check errors, which never happen */
+		v = (p->port61 & 0x0Fu) | (p->refresh ? 0x10u : 0) | (output(c, tick) ? 0x20u : 0);
+		p->refresh = !p->refresh;
+	} else {
+		v = 0xFF;
+	}
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 1; i < size && i < 4; i++)
+		v |= 0xFFu << (8 * i);
+	return v;
+}
+
+static void port61_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+{
+	struct pit *p = dev;
+	(void)size;
+	if (offset != 0)
+		return;
+	pthread_mutex_lock(&p->lock);
+	uint64_t tick = ns_to_ticks(timer_now(p->timers));
+	p->port61 = value & 0x0F;
+	set_gate(&p->ch[2], value & 1, tick);
+	pthread_mutex_unlock(&p->lock);
+}
+
+const struct io_ops pit_io_ops = {.read = pit_read, .write = pit_write};
+const struct io_ops pit_port61_io_ops = {.read = port61_read, .write = port61_write};
+
+int pit_init(struct pit *p, const struct pit_config *cfg)
+{
+	if (!p || !cfg || !cfg->timers || !cfg->timers->now || !cfg->timers->arm ||
+	    !cfg->timers->cancel || !cfg->timers->detach)
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	int rc = pthread_mutex_init(&p->lock, NULL);
+	if (rc)
+		return -rc;
+	p->irq = cfg->irq;
+	p->timers = cfg->timers;
+	p->timer.fire = pit_fire;
+	p->timer.opaque = p;
+	for (unsigned i = 0; i < PIT_CHANNELS; i++) {
+		struct pit_channel *c = &p->ch[i];
+		c->ctrl = RW_WORD << 4 | 3 << 1;
+		c->mode = 3;
+		c->rw = RW_WORD;
+		c->state = CH_IDLE;
+		c->gate = i != 2;
+		c->count_reg = c->count = modulus(c);
+	}
+	return 0;
+}
+
+void pit_destroy(struct pit *p)
+{
+	p->timers->detach(p->timers, &p->timer);
+	pthread_mutex_destroy(&p->lock);
+}

@@ -1,0 +1,88 @@
+/* Intel 8254 programmable interval timer (ports 0x40-0x43, IRQ 0) and system control port B (0x61).
+ */
+#ifndef TINYVMM_DEVICES_PIT_H
+#define TINYVMM_DEVICES_PIT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/device.h"
+#include "devices/timer.h"
+
+#define PIT_FREQ_HZ  1193182u
+#define PIT_IO_BASE  0x40 /* register pit_io_ops on [0x40, 0x44) */
+#define PIT_IO_LEN   4
+#define PIT_PORT61   0x61 /* register pit_port61_io_ops on [0x61, 0x62), same struct pit */
+#define PIT_CHANNELS 3
+
+struct pit_config {
+	struct irq_line irq;	   /* ISA IRQ 0; edges are delivered with irq_pulse() */
+	struct timer_base *timers; /* clock for the counters and the deadline for IRQ 0 */
+};
+
+/*
+ * One counter. Nothing ticks on the host: the counting element is a function of the
+ * elapsed input-clock ticks since `start_tick`, evaluated when the guest looks.
+ */
+struct pit_channel {
+	uint8_t ctrl;	     /* low 6 bits of the last control word, echoed by read-back status */
+	uint8_t mode;	     /* 0-5 (6 and 7 alias 2 and 3) */
+	uint8_t rw;	     /* 1 lsb, 2 msb, 3 lsb then msb */
+	bool bcd;	     /* count in four BCD digits instead of 16 bits */
+	bool gate;	     /* channels 0 and 1 are tied high; channel 2 is port 0x61 bit 0 */
+	uint8_t state;	     /* enum in pit.c: idle, waiting for a gate trigger, active */
+	bool counting;	     /* active and not suspended by a low gate */
+	bool null_count;     /* a written count has not reached the counting element yet */
+	uint32_t count_reg;  /* last count written, 1..65536 (or 1..10000 in BCD) */
+	uint32_t count;	     /* count the counting element runs with */
+	uint64_t start_tick; /* absolute input tick at which this run's elapsed time is 0 */
+	uint64_t frozen;     /* elapsed ticks while the gate suspends counting */
+	uint32_t hold;	     /* counter value shown while idle or waiting for a trigger */
+	bool pending;	     /* modes 2/3: count_reg replaces count at pending_tick */
+	uint64_t pending_tick;
+	bool write_msb_next; /* lsb/msb write flip-flop */
+	uint8_t write_lsb;
+	bool read_msb_next; /* lsb/msb read flip-flop for unlatched reads */
+	uint8_t latch;	    /* which latched bytes remain to be read (enum in pit.c) */
+	uint16_t latched;
+	bool status_latched;
+	uint8_t status;
+};
+
+struct pit {
+	pthread_mutex_t lock;
+	struct irq_line irq;
+	struct timer_base *timers;
+	struct timer timer; /* channel 0's next IRQ edge */
+	struct pit_channel ch[PIT_CHANNELS];
+	uint8_t port61; /* bits 0-3 as last written */
+	bool refresh;	/* port 0x61 bit 4, flipped on every read */
+	bool irq_armed; /* `timer` stands for a real edge at irq_deadline_ns */
+	uint64_t irq_deadline_ns;
+	bool irq_delivered;   /* last_irq_ns is meaningful */
+	uint64_t last_irq_ns; /* for the TIMER_MIN_PERIOD_NS floor between IRQ 0 edges */
+};
+
+/*
+ * Starts with every channel idle (mode 3, lsb/msb access, no count loaded), so no
+ * timer runs until the guest or its firmware programs channel 0.
+ * Returns 0, -EINVAL for a missing timer base, or the mutex error.
+ *
+ * Timing notes:
+ * - IRQ 0 edges are at least TIMER_MIN_PERIOD_NS apart (at most 10 kHz): in modes 2
+ *   and 3 a divisor below about 120 is slowed to 10 kHz, while counter reads keep the
+ *   programmed rate. A late timer fire delivers one edge; missed edges are not replayed.
+ * - A count written without a control word while modes 2 or 3 are counting takes effect
+ *   at the end of the current period (the 8254 switches mode 3 at the next half cycle;
+ *   rounding to the full cycle keeps the square wave in phase with IRQ 0).
+ * - Modes 1 and 5 start on a rising gate; channel 0's gate is tied high, so there they
+ *   never start and never interrupt, as on a PC.
+ */
+int pit_init(struct pit *p, const struct pit_config *cfg);
+void pit_destroy(struct pit *p);
+
+extern const struct io_ops pit_io_ops;
+extern const struct io_ops pit_port61_io_ops;
+
+#endif
