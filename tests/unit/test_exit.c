@@ -1,0 +1,280 @@
+/* Unit tests of the exit dispatcher on hand-built kvm_run structures and a fake vCPU. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/emul_fixup.h"
+#include "vmm/exit.h"
+
+#define RUN_SIZE 4096
+
+struct fake_dev {
+	uint8_t out[64];
+	unsigned nout;
+	uint32_t in_value;
+};
+
+static uint32_t dev_read(void *d, uint16_t off, unsigned size)
+{
+	(void)off;
+	(void)size;
+	return ((struct fake_dev *)d)->in_value;
+}
+
+static void dev_write(void *d, uint16_t off, unsigned size, uint32_t v)
+{
+	(void)off;
+	(void)size;
+	struct fake_dev *f = d;
+	if (f->nout < sizeof(f->out))
+		f->out[f->nout++] = (uint8_t)v;
+}
+
+static const struct io_ops dev_ops = {dev_read, dev_write};
+
+struct fake_vcpu {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_fpu fpu;
+	int injected;
+	unsigned vector;
+};
+
+static int f_get_regs(void *c, struct kvm_regs *r)
+{
+	*r = ((struct fake_vcpu *)c)->regs;
+	return 0;
+}
+static int f_set_regs(void *c, const struct kvm_regs *r)
+{
+	((struct fake_vcpu *)c)->regs = *r;
+	return 0;
+}
+static int f_get_sregs(void *c, struct kvm_sregs *s)
+{
+	*s = ((struct fake_vcpu *)c)->sregs;
+	return 0;
+}
+static int f_get_fpu(void *c, struct kvm_fpu *f)
+{
+	*f = ((struct fake_vcpu *)c)->fpu;
+	return 0;
+}
+static int f_inject(void *c, unsigned v)
+{
+	struct fake_vcpu *f = c;
+	f->injected++;
+	f->vector = v;
+	return 0;
+}
+
+static struct io_bus bus;
+static struct fake_dev dev;
+static struct fake_vcpu cpu;
+static struct guest_mem mem;
+static uint8_t ram[1 << 20];
+static struct exit_env env;
+static struct kvm_run *run;
+
+static void setup(void)
+{
+	bus_init(&bus);
+	memset(&dev, 0, sizeof(dev));
+	cr_assert_eq(bus_register(&bus, 0x3F8, 8, &dev_ops, &dev, "dev"), 0);
+	memset(&cpu, 0, sizeof(cpu));
+	memset(ram, 0, sizeof(ram));
+	gmem_layout(&mem, ram, sizeof(ram));
+	memset(&env, 0, sizeof(env));
+	env.bus = &bus;
+	env.mem = &mem;
+	env.acc = (struct vcpu_access){f_get_regs, f_set_regs, f_get_sregs, f_get_fpu, f_inject,
+				       &cpu};
+	run = calloc(1, RUN_SIZE);
+}
+
+static void teardown(void)
+{
+	free(run);
+}
+
+TestSuite(exit_dispatch, .init = setup, .fini = teardown);
+
+static void io_exit(uint8_t dir, uint16_t port, uint8_t size, uint32_t count, uint64_t off)
+{
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = dir;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.count = count;
+	run->io.data_offset = off;
+}
+
+Test(exit_dispatch, string_out_reaches_the_device_byte_by_byte)
+{
+	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 1, 5, 1024);
+	memcpy((uint8_t *)run + 1024, "hello", 5);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(dev.nout, 5);
+	cr_assert_arr_eq(dev.out, "hello", 5);
+	cr_assert_eq(env.stats.io, 1);
+}
+
+Test(exit_dispatch, in_fills_the_data_area)
+{
+	dev.in_value = 0x60;
+	io_exit(KVM_EXIT_IO_IN, 0x3FD, 1, 1, 512);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(((uint8_t *)run)[512], 0x60);
+	io_exit(KVM_EXIT_IO_IN, 0x80, 2, 1, 512);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	uint16_t v;
+	memcpy(&v, (uint8_t *)run + 512, 2);
+	cr_assert_eq(v, 0xFFFF, "nobody at 0x80 here: the bus floats high");
+}
+
+Test(exit_dispatch, io_data_outside_the_run_page_is_refused)
+{
+	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 1, 100, RUN_SIZE - 10);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(dev.nout, 0);
+	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 3, 1, 512);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH, "size 3 is not an x86 access");
+	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 4, 0x40000001u, 512);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH, "count * size overflow");
+}
+
+Test(exit_dispatch, mmio_reads_float_high)
+{
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.is_write = 0;
+	run->mmio.len = 4;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(run->mmio.data[0], 0xFF);
+	cr_assert_eq(run->mmio.data[3], 0xFF);
+}
+
+Test(exit_dispatch, triple_fault_and_failed_entry_end_the_vm)
+{
+	run->exit_reason = KVM_EXIT_SHUTDOWN;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert(strstr(env.why, "triple fault"), "%s", env.why);
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = 0x21;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert(strstr(env.why, "entry failed") && strstr(env.why, "0x21"), "%s", env.why);
+	run->exit_reason = 0x7777;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+}
+
+Test(exit_dispatch, system_events)
+{
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	run->system_event.type = KVM_SYSTEM_EVENT_SHUTDOWN;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_POWEROFF);
+	run->system_event.type = KVM_SYSTEM_EVENT_RESET;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_RESET);
+}
+
+/* An emulation failure whose instruction bytes KVM reports in the exit. */
+static void emul_failure(const uint8_t *bytes, unsigned n)
+{
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->emulation_failure.ndata = 3;
+	run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+	run->emulation_failure.insn_size = (uint8_t)n;
+	memcpy(run->emulation_failure.insn_bytes, bytes, n);
+}
+
+Test(exit_dispatch, fwait_is_stepped_over)
+{
+	cpu.regs.rip = 0x1000;
+	emul_failure((const uint8_t[]){0x9B, 0x90}, 2);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(cpu.regs.rip, 0x1001);
+	cr_assert_eq(cpu.injected, 0);
+	cr_assert_eq(env.stats.fixups, 1);
+}
+
+Test(exit_dispatch, fwait_with_a_pending_x87_exception_raises_mf)
+{
+	cpu.regs.rip = 0x1000;
+	cpu.fpu.fsw = 0x80;
+	cpu.sregs.cr0 = 0x21; /* PE | NE */
+	emul_failure((const uint8_t[]){0x9B}, 1);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(cpu.injected, 1);
+	cr_assert_eq(cpu.vector, 16);
+	cr_assert_eq(cpu.regs.rip, 0x1000, "a fault leaves RIP on the instruction");
+}
+
+Test(exit_dispatch, int3_delivers_bp_after_the_instruction)
+{
+	cpu.regs.rip = 0x2000;
+	emul_failure((const uint8_t[]){0xCC}, 1);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(cpu.regs.rip, 0x2001);
+	cr_assert_eq(cpu.injected, 1);
+	cr_assert_eq(cpu.vector, 3);
+}
+
+Test(exit_dispatch, stac_and_clac_flip_ac_at_cpl0_only)
+{
+	cpu.regs.rip = 0x3000;
+	cpu.regs.rflags = 0x2;
+	emul_failure((const uint8_t[]){0x0F, 0x01, 0xCB}, 3);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(cpu.regs.rflags, 0x2 | RFLAGS_AC);
+	cr_assert_eq(cpu.regs.rip, 0x3003);
+	emul_failure((const uint8_t[]){0x0F, 0x01, 0xCA}, 3);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(cpu.regs.rflags, 0x2);
+	cpu.sregs.cs.selector = 0x33; /* CPL 3 */
+	emul_failure((const uint8_t[]){0x0F, 0x01, 0xCA}, 3);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+}
+
+Test(exit_dispatch, other_instructions_stop_with_rip_and_bytes)
+{
+	cpu.regs.rip = 0xdead0;
+	emul_failure((const uint8_t[]){0x0F, 0xAE, 0x2F}, 3); /* xrstor */
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert(strstr(env.why, "0xdead0"), "%s", env.why);
+	cr_assert(strstr(env.why, "0f ae 2f"), "%s", env.why);
+}
+
+Test(exit_dispatch, instruction_bytes_are_read_from_guest_memory_when_kvm_has_none)
+{
+	/* real mode: linear = CS.base + RIP */
+	cpu.sregs.cs.base = 0x10000;
+	cpu.regs.rip = 0x234;
+	ram[0x10234] = 0x9B;
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->emulation_failure.ndata = 0;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(cpu.regs.rip, 0x235);
+}
+
+Test(exit_dispatch, other_internal_errors_are_named)
+{
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_DELIVERY_EV;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert(strstr(env.why, "delivery"), "%s", env.why);
+	run->internal.suberror = 999;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+}
+
+Test(emul_fixup, decode_is_exact)
+{
+	cr_assert_eq(emul_fixup_decode((const uint8_t[]){0x9B}, 1, 0).kind, FIXUP_FWAIT);
+	cr_assert_eq(emul_fixup_decode((const uint8_t[]){0xCC}, 1, 0).kind, FIXUP_INJECT_BP);
+	cr_assert_eq(emul_fixup_decode((const uint8_t[]){0x0F, 0x01}, 2, 0).kind, FIXUP_NONE,
+		     "truncated stac");
+	cr_assert_eq(emul_fixup_decode((const uint8_t[]){0x66, 0x9B}, 2, 0).kind, FIXUP_NONE,
+		     "prefixes are not guessed at");
+	cr_assert_eq(emul_fixup_decode(NULL, 0, 0).kind, FIXUP_NONE);
+	cr_assert_eq(emul_fixup_decode((const uint8_t[]){0xDD, 0xD8}, 2, 0).kind, FIXUP_NONE,
+		     "x87 arithmetic is not faked");
+}

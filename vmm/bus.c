@@ -1,0 +1,71 @@
+/* Port-I/O bus of one VM: sorted, non-overlapping ranges; unclaimed ports float high. */
+#include "vmm/bus.h"
+
+#include <errno.h>
+#include <string.h>
+
+void bus_init(struct io_bus *bus)
+{
+	memset(bus, 0, sizeof(*bus));
+}
+
+int bus_register(struct io_bus *bus, uint16_t base, uint16_t len, const struct io_ops *ops,
+		 void *dev, const char *name)
+{
+	if (len == 0 || (uint32_t)base + len > 0x10000 || !ops)
+		return -EINVAL;
+	if (bus->n >= BUS_MAX_RANGES)
+		return -ENOSPC;
+	unsigned at = 0;
+	while (at < bus->n && bus->r[at].base < base)
+		at++;
+	if (at > 0 && (uint32_t)bus->r[at - 1].base + bus->r[at - 1].len > base)
+		return -EEXIST;
+	if (at < bus->n && (uint32_t)base + len > bus->r[at].base)
+		return -EEXIST;
+	memmove(&bus->r[at + 1], &bus->r[at], (bus->n - at) * sizeof(bus->r[0]));
+	bus->r[at] = (struct bus_range){base, len, ops, dev, name};
+	bus->n++;
+	return 0;
+}
+
+const struct bus_range *bus_find(const struct io_bus *bus, uint16_t port)
+{
+	unsigned lo = 0, hi = bus->n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		const struct bus_range *r = &bus->r[mid];
+		if (port < r->base)
+			hi = mid;
+		else if (port - r->base >= r->len)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+static uint32_t size_mask(unsigned size)
+{
+	return size >= 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+}
+
+uint32_t bus_read(struct io_bus *bus, uint16_t port, unsigned size)
+{
+	const struct bus_range *r = bus_find(bus, port);
+	if (!r || !r->ops->read) {
+		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
+		return size_mask(size);
+	}
+	return r->ops->read(r->dev, (uint16_t)(port - r->base), size) & size_mask(size);
+}
+
+void bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
+{
+	const struct bus_range *r = bus_find(bus, port);
+	if (!r || !r->ops->write) {
+		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	r->ops->write(r->dev, (uint16_t)(port - r->base), size, value & size_mask(size));
+}

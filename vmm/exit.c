@@ -1,0 +1,193 @@
+/* Dispatches KVM exits: port I/O to the bus, MMIO to nothing, failures to a reason, fixups in place. */
+#include "vmm/exit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/emul_fixup.h"
+#include "vmm/gva.h"
+
+#define VEC_BP 3
+#define VEC_MF 16
+
+static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(env->why, sizeof(env->why), fmt, ap);
+	va_end(ap);
+	return EXIT_CRASH;
+}
+
+static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t run_size)
+{
+	unsigned size = run->io.size;
+	uint64_t bytes = (uint64_t)size * run->io.count;
+	if ((size != 1 && size != 2 && size != 4) || run->io.data_offset > run_size ||
+	    bytes > run_size - run->io.data_offset)
+		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", run->io.port,
+			     size, run->io.count);
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
+		uint32_t v = 0;
+		if (run->io.direction == KVM_EXIT_IO_OUT) {
+			memcpy(&v, data, size);
+			bus_write(env->bus, run->io.port, size, v);
+		} else {
+			v = bus_read(env->bus, run->io.port, size);
+			memcpy(data, &v, size);
+		}
+	}
+	return EXIT_CONTINUE;
+}
+
+static enum exit_action do_mmio(struct exit_env *env, struct kvm_run *run)
+{
+	/* No MMIO devices outside the kernel's LAPIC/IOAPIC: reads float high, writes vanish. */
+	if (!run->mmio.is_write) {
+		unsigned len = run->mmio.len <= sizeof(run->mmio.data) ? run->mmio.len : 8;
+		memset(run->mmio.data, 0xFF, len);
+	}
+	__atomic_add_fetch(&env->bus->unhandled, 1, __ATOMIC_RELAXED);
+	return EXIT_CONTINUE;
+}
+
+static void format_bytes(char *out, size_t outlen, const uint8_t *b, size_t n)
+{
+	size_t used = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < n && used + 4 < outlen; i++)
+		used += (size_t)snprintf(out + used, outlen - used, "%s%02x", i ? " " : "", b[i]);
+	if (n == 0)
+		snprintf(out, outlen, "unreadable");
+}
+
+/* Instruction bytes from KVM when it gives them, else read through the guest's page tables. */
+static size_t insn_bytes(struct exit_env *env, struct kvm_run *run, const struct kvm_sregs *s,
+			 uint64_t rip, uint8_t *buf, size_t cap)
+{
+	const uint64_t want = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+	if (run->emulation_failure.ndata >= 3 && (run->emulation_failure.flags & want) &&
+	    run->emulation_failure.insn_size > 0) {
+		size_t n = run->emulation_failure.insn_size;
+		if (n > cap)
+			n = cap;
+		if (n > sizeof(run->emulation_failure.insn_bytes))
+			n = sizeof(run->emulation_failure.insn_bytes);
+		memcpy(buf, run->emulation_failure.insn_bytes, n);
+		return n;
+	}
+	struct gva_ctx g = {s->cr0, s->cr3, s->cr4, s->efer};
+	uint64_t linear = (s->efer & (1ULL << 10)) && s->cs.l ? rip : s->cs.base + rip;
+	return gva_read(env->mem, &g, linear, buf, cap);
+}
+
+static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_run *run)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	if (!env->acc.get_regs || env->acc.get_regs(env->acc.ctx, &regs) ||
+	    env->acc.get_sregs(env->acc.ctx, &sregs))
+		return crash(env, "KVM internal error: emulation failure (registers unreadable)");
+
+	uint8_t insn[15];
+	size_t n = insn_bytes(env, run, &sregs, regs.rip, insn, sizeof(insn));
+	unsigned cpl = sregs.cs.selector & 3;
+	struct fixup f = emul_fixup_decode(insn, n, cpl);
+
+	if (f.kind == FIXUP_FWAIT) {
+		struct kvm_fpu fpu;
+		/* FSW.ES set with CR0.NE: a real CPU would raise #MF here */
+		if (env->acc.get_fpu && env->acc.get_fpu(env->acc.ctx, &fpu) == 0 &&
+		    (fpu.fsw & 0x80) && (sregs.cr0 & (1ULL << 5))) {
+			if (env->acc.inject_exception(env->acc.ctx, VEC_MF))
+				return crash(env, "cannot inject #MF for fwait at 0x%llx",
+					     (unsigned long long)regs.rip);
+			env->stats.fixups++;
+			return EXIT_CONTINUE;
+		}
+	}
+	if (f.kind == FIXUP_NONE) {
+		char hex[64];
+		format_bytes(hex, sizeof(hex), insn, n > 8 ? 8 : n);
+		return crash(env,
+			     "KVM internal error: cannot emulate the instruction at RIP 0x%llx "
+			     "(CPL %u, bytes %s)",
+			     (unsigned long long)regs.rip, cpl, hex);
+	}
+	uint64_t rip = regs.rip, rflags = regs.rflags;
+	emul_fixup_apply(&f, &rip, &rflags);
+	regs.rip = rip;
+	regs.rflags = rflags;
+	if (env->acc.set_regs(env->acc.ctx, &regs))
+		return crash(env, "cannot complete %s at 0x%llx", f.mnemonic,
+			     (unsigned long long)regs.rip);
+	if (f.kind == FIXUP_INJECT_BP && env->acc.inject_exception(env->acc.ctx, VEC_BP))
+		return crash(env, "cannot deliver #BP for int3 at 0x%llx",
+			     (unsigned long long)regs.rip);
+	env->stats.fixups++;
+	return EXIT_CONTINUE;
+}
+
+static enum exit_action do_internal_error(struct exit_env *env, struct kvm_run *run)
+{
+	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
+		return do_emulation_failure(env, run);
+	static const char *const names[] = {
+		[KVM_INTERNAL_ERROR_SIMUL_EX] = "exception while delivering an exception",
+		[KVM_INTERNAL_ERROR_DELIVERY_EV] = "event delivery failed",
+		[KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON] = "unexpected hardware exit reason",
+	};
+	uint32_t sub = run->internal.suberror;
+	const char *name = sub < sizeof(names) / sizeof(names[0]) && names[sub] ? names[sub]
+										: "unknown suberror";
+	return crash(env, "KVM internal error %u (%s)", sub, name);
+}
+
+static enum exit_action do_system_event(struct exit_env *env, struct kvm_run *run)
+{
+	switch (run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		return EXIT_POWEROFF;
+	case KVM_SYSTEM_EVENT_RESET:
+		return EXIT_RESET;
+	case KVM_SYSTEM_EVENT_CRASH:
+		return crash(env, "guest reported a crash (system event)");
+	default:
+		return crash(env, "unexpected system event %u", run->system_event.type);
+	}
+}
+
+enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size)
+{
+	env->stats.total++;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		env->stats.io++;
+		return do_io(env, run, run_size);
+	case KVM_EXIT_MMIO:
+		env->stats.mmio++;
+		return do_mmio(env, run);
+	case KVM_EXIT_INTR:
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+	case KVM_EXIT_HLT:
+	case KVM_EXIT_DEBUG:
+		env->stats.other++;
+		return EXIT_CONTINUE;
+	case KVM_EXIT_SHUTDOWN:
+		return crash(env, "triple fault (KVM_EXIT_SHUTDOWN)");
+	case KVM_EXIT_FAIL_ENTRY:
+		return crash(env, "VM entry failed (hardware reason 0x%llx)",
+			     (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+	case KVM_EXIT_INTERNAL_ERROR:
+		return do_internal_error(env, run);
+	case KVM_EXIT_SYSTEM_EVENT:
+		return do_system_event(env, run);
+	default:
+		return crash(env, "unexpected KVM exit reason %u", run->exit_reason);
+	}
+}

@@ -1,0 +1,44 @@
+/* The vCPU exit dispatcher: a plain function from one struct kvm_run to what the vCPU loop does next. */
+#ifndef TINYVMM_VMM_EXIT_H
+#define TINYVMM_VMM_EXIT_H
+
+#include <linux/kvm.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/bus.h"
+#include "vmm/guest_mem.h"
+
+/* What the dispatcher may need of the vCPU beyond kvm_run (only for emulation fixups). */
+struct vcpu_access {
+	int (*get_regs)(void *ctx, struct kvm_regs *r);
+	int (*set_regs)(void *ctx, const struct kvm_regs *r);
+	int (*get_sregs)(void *ctx, struct kvm_sregs *s);
+	int (*get_fpu)(void *ctx, struct kvm_fpu *f);
+	int (*inject_exception)(void *ctx, unsigned vector);
+	void *ctx;
+};
+
+struct exit_stats {
+	uint64_t total, io, mmio, fixups, other;
+};
+
+struct exit_env {
+	struct io_bus *bus;
+	const struct guest_mem *mem;
+	struct vcpu_access acc;
+	struct exit_stats stats;
+	char why[256]; /* set when the action ends the VM */
+};
+
+enum exit_action {
+	EXIT_CONTINUE,
+	EXIT_CRASH,    /* triple fault, internal error, failed entry: `why` says which */
+	EXIT_RESET,    /* the guest asked the platform for a reset */
+	EXIT_POWEROFF, /* the guest powered off */
+};
+
+/* `run_size` is the size of the vCPU's kvm_run mapping, to bound I/O data offsets. */
+enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size);
+
+#endif
