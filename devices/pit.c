@@ -1,5 +1,4 @@
-/* Intel 8254 PIT model: counters computed from the clock on demand, IRQ 0 from one deadline timer.
- */
+/* Intel 8254 model: counters computed from the clock on demand, IRQ 0 from one timer. */
 #include "devices/pit.h"
 
 #include <errno.h>

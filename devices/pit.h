@@ -1,5 +1,4 @@
-/* Intel 8254 programmable interval timer (ports 0x40-0x43, IRQ 0) and system control port B (0x61).
- */
+/* Intel 8254 interval timer (ports 0x40-0x43, IRQ 0) and system control port B (0x61). */
 #ifndef TINYVMM_DEVICES_PIT_H
 #define TINYVMM_DEVICES_PIT_H
 
