@@ -1,0 +1,111 @@
+/* Port 0x92 (fast A20 and reset) and port 0x80 (POST code) for one VM. */
+#include "devices/sysport.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define P92_RESET 0x01
+#define P92_A20	  0x02
+
+static uint32_t pad(uint32_t byte, unsigned size)
+{
+	for (unsigned i = 1; i < size && i < 4; i++)
+		byte |= 0xFFu << (8 * i);
+	return byte;
+}
+
+static uint32_t p92_read(void *dev, uint16_t offset, unsigned size)
+{
+	struct sysport *s = dev;
+	if (offset != 0)
+		return pad(0xFF, size);
+	pthread_mutex_lock(&s->lock);
+	uint8_t v = s->port92;
+	pthread_mutex_unlock(&s->lock);
+	return pad(v, size);
+}
+
+/*
+ * Bit 0 is not kept: code that sets A20 with a read-modify-write of 0x92 must not
+ * reset the machine again by writing back a 1 it read.
+ */
+static void p92_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+{
+	struct sysport *s = dev;
+	(void)size;
+	if (offset != 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->port92 = (uint8_t)(value & ~(uint32_t)P92_RESET);
+	pthread_mutex_unlock(&s->lock);
+	if (value & P92_RESET)
+		vm_request_stop(&s->stopper, VM_STOP_RESET, 0);
+}
+
+static uint32_t post_read(void *dev, uint16_t offset, unsigned size)
+{
+	struct sysport *s = dev;
+	if (offset != 0)
+		return pad(0xFF, size);
+	pthread_mutex_lock(&s->lock);
+	uint8_t v = s->post_code;
+	pthread_mutex_unlock(&s->lock);
+	return pad(v, size);
+}
+
+static void post_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+{
+	struct sysport *s = dev;
+	(void)size;
+	if (offset != 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->post_code = (uint8_t)value;
+	s->post_writes++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+const struct io_ops sysport_92_io_ops = {.read = p92_read, .write = p92_write};
+const struct io_ops sysport_post_io_ops = {.read = post_read, .write = post_write};
+
+int sysport_init(struct sysport *s, const struct sysport_config *cfg)
+{
+	if (!s || !cfg)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	int rc = pthread_mutex_init(&s->lock, NULL);
+	if (rc)
+		return -rc;
+	s->stopper = cfg->stopper;
+	s->port92 = P92_A20;
+	return 0;
+}
+
+void sysport_destroy(struct sysport *s)
+{
+	pthread_mutex_destroy(&s->lock);
+}
+
+bool sysport_a20(struct sysport *s)
+{
+	pthread_mutex_lock(&s->lock);
+	bool on = s->port92 & P92_A20;
+	pthread_mutex_unlock(&s->lock);
+	return on;
+}
+
+uint8_t sysport_post_code(struct sysport *s)
+{
+	pthread_mutex_lock(&s->lock);
+	uint8_t v = s->post_code;
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
+uint64_t sysport_post_writes(struct sysport *s)
+{
+	pthread_mutex_lock(&s->lock);
+	uint64_t n = s->post_writes;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
