@@ -1,4 +1,4 @@
-# tinyvmm: one entry point. make | make test | make bench | make setup | make format | make clean
+# tinyvmm: one entry point. make | make test | make run | make bench | make setup | make format | make clean
 # (make guests and make images arrive with the guest and firmware issues.)
 
 CC      ?= cc
@@ -8,8 +8,12 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers -fno-strict-aliasing \
            -pthread -I. -I$(B)/gen -MMD -MP
-LDLIBS  := -pthread
-CRITERION_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+LDLIBS  := -pthread -luuid
+CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+
+# Every build first makes sure the Debian packages it needs are present (installing them
+# as root, or saying what to install otherwise); the stamp is keyed by the package list.
+SETUP_STAMP := $(B)/.setup-$(shell cksum < scripts/packages.txt | cut -d' ' -f1)
 
 LIB_SRC  := $(wildcard vmm/*.c vmm/boot/*.c devices/*.c population/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
@@ -24,10 +28,15 @@ TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 GUEST_ASM := $(wildcard tests/guests/*.asm)
 GUEST_BIN := $(GUEST_ASM:tests/guests/%.asm=$(B)/tests/guests/%)
 
-.PHONY: all test unit-test bench setup format clean
+.PHONY: all test run bench setup format clean
 all: $(B)/tinyvmm
 
-$(B)/obj/%.o: %.c
+$(SETUP_STAMP): scripts/packages.txt scripts/setup.sh
+	@mkdir -p $(B)
+	scripts/setup.sh scripts/packages.txt
+	@touch $@
+
+$(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -38,7 +47,7 @@ $(B)/libtinyvmm.a: $(LIB_OBJ)
 $(B)/tinyvmm: $(MAIN_OBJ) $(B)/libtinyvmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/guests/%: tests/guests/%.asm tests/guests/lib.inc
+$(B)/tests/guests/%: tests/guests/%.asm tests/guests/lib.inc | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	$(NASM) -f bin -I tests/guests/ -o $@ $<
 
@@ -50,11 +59,15 @@ $(B)/tests/run_tests: $(TEST_OBJ) $(B)/libtinyvmm.a
 test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN)
 	TINYVMM_BUILD=$(abspath $(B)) $(B)/tests/run_tests --jobs 2
 
+# The default job: boot the hello guest. (The population manager will take this over.)
+run: $(B)/tinyvmm $(B)/tests/guests/hello
+	$(B)/tinyvmm run -m 4 -kernel $(B)/tests/guests/hello
+
 bench: $(B)/tinyvmm $(GUEST_BIN)
+	scripts/setup.sh scripts/bench-packages.txt
 	bench/run.sh
 
-setup:
-	scripts/setup.sh
+setup: $(SETUP_STAMP)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

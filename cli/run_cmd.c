@@ -1,0 +1,245 @@
+/* `tinyvmm run`: map the files, open KVM, create, load and run one VM, turn its end into an exit status. */
+#include "cli/run_cmd.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/exit_status.h"
+#include "cli/file_blob.h"
+#include "cli/run_opts.h"
+#include "cli/stdin_pump.h"
+#include "devices/sink.h"
+#include "vmm/kvm_host.h"
+#include "vmm/timer_service.h"
+#include "vmm/vm.h"
+
+struct run_files {
+	struct blob kernel;
+	struct modlist mods;
+	struct blob modules[MODLIST_MAX];
+	char *cmdline;
+};
+
+static uint64_t host_ram_bytes(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+	return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+}
+
+static void release_files(struct run_files *f)
+{
+	file_blob_unmap(&f->kernel);
+	for (unsigned i = 0; i < f->mods.n; i++)
+		file_blob_unmap(&f->modules[i]);
+	modlist_free(&f->mods);
+	free(f->cmdline);
+}
+
+/* Multiboot loaders (GRUB, QEMU) pass "kernel-path args"; Linux gets the arguments alone. */
+static int build_cmdline(struct run_files *f, const struct run_opts *o, enum boot_format fmt)
+{
+	const char *append = o->append ? o->append : "";
+	bool with_path = fmt == BOOT_MULTIBOOT || fmt == BOOT_ELF64 || fmt == BOOT_FLAT64;
+	if (with_path && asprintf(&f->cmdline, "%s%s%s", o->kernel, *append ? " " : "",
+				  append) < 0)
+		return -ENOMEM;
+	if (!with_path && !(f->cmdline = strdup(append)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int load_files(struct run_files *f, const struct run_opts *o, struct boot_request *req)
+{
+	const char *why;
+	memset(req, 0, sizeof(*req));
+	if (file_blob_map(&f->kernel, o->kernel, &why)) {
+		fprintf(stderr, "tinyvmm: kernel '%s': %s\n", o->kernel, why);
+		return -1;
+	}
+	if (o->initrd) {
+		int r = modlist_parse(&f->mods, o->initrd);
+		if (r) {
+			fprintf(stderr, "tinyvmm: -initrd '%s': %s\n", o->initrd,
+				r == -E2BIG ? "too many modules (16 at most)"
+					    : "expected \"file [args],file2 [args]\"");
+			return -1;
+		}
+		for (unsigned i = 0; i < f->mods.n; i++) {
+			if (file_blob_map(&f->modules[i], f->mods.e[i].path, &why)) {
+				fprintf(stderr, "tinyvmm: module '%s': %s\n", f->mods.e[i].path,
+					why);
+				return -1;
+			}
+			req->modules[i] = f->modules[i];
+			req->module_args[i] = f->mods.e[i].text;
+		}
+		req->nmodules = f->mods.n;
+	}
+	req->kernel = f->kernel;
+	req->flat_load_addr = o->load_addr;
+	enum boot_format fmt = o->load_addr ? BOOT_FLAT64 : boot_detect(&f->kernel);
+	if (fmt == BOOT_UNKNOWN) {
+		fprintf(stderr,
+			"tinyvmm: kernel '%s': not a kernel tinyvmm can boot (neither multiboot, "
+			"nor a Linux bzImage/vmlinux, nor an x86-64 ELF)\n",
+			o->kernel);
+		return -1;
+	}
+	if ((fmt == BOOT_BZIMAGE || fmt == BOOT_VMLINUX) && req->nmodules > 1) {
+		fprintf(stderr, "tinyvmm: -initrd: a Linux kernel takes one initrd, not %u files\n",
+			req->nmodules);
+		return -1;
+	}
+	if (build_cmdline(f, o, fmt)) {
+		fprintf(stderr, "tinyvmm: out of memory\n");
+		return -1;
+	}
+	req->cmdline = f->cmdline;
+	return 0;
+}
+
+struct serial_out {
+	struct fd_sink sink;
+	bool open;
+};
+
+static int open_serial(struct serial_out *s, const struct run_opts *o, struct char_sink *out)
+{
+	memset(s, 0, sizeof(*s));
+	*out = (struct char_sink){0};
+	if (o->serial == SERIAL_NONE)
+		return 0;
+	int r = o->serial == SERIAL_FILE ? fd_sink_open(&s->sink, o->serial_path, 0)
+					 : fd_sink_init(&s->sink, STDOUT_FILENO, 0);
+	if (r) {
+		fprintf(stderr, "tinyvmm: -serial file:%s: %s\n", o->serial_path, strerror(-r));
+		return -1;
+	}
+	s->open = true;
+	*out = fd_sink_as_sink(&s->sink);
+	return 0;
+}
+
+static int report_end(const char *name, const struct vm_result *res)
+{
+	switch (res->end) {
+	case VM_END_DEBUG_EXIT:
+		return res->status & 0xFF;
+	case VM_END_POWEROFF:
+	case VM_END_RESET:
+	case VM_END_STOPPED:
+		return TVMM_EXIT_OK;
+	case VM_END_CRASH:
+		fprintf(stderr, "tinyvmm: vm '%s' crashed: %s\n", name, res->message);
+		return TVMM_EXIT_GUEST_CRASH;
+	default:
+		fprintf(stderr, "tinyvmm: vm '%s' ended without a reason\n", name);
+		return TVMM_EXIT_HOST;
+	}
+}
+
+/* One boot of the guest; *result says how it ended. Returns an exit status on setup failure, else -1. */
+static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
+		     const struct vm_config *cfg, const struct boot_request *req, bool pump_stdin,
+		     struct vm_result *result)
+{
+	char err[320];
+	struct vm *vm = NULL;
+	int r = vm_create(&vm, kvm, &ts->base, cfg, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "tinyvmm: vm '%s': %s\n", cfg->name, err);
+		return r == -EINVAL ? TVMM_EXIT_USAGE : TVMM_EXIT_HOST;
+	}
+	if (vm_load(vm, req, err, sizeof(err))) {
+		fprintf(stderr, "tinyvmm: %s\n", err);
+		vm_destroy(vm);
+		return TVMM_EXIT_USAGE;
+	}
+	struct stdin_pump pump = {0};
+	if (pump_stdin)
+		(void)stdin_pump_start(&pump, STDIN_FILENO, &vm->dev.com1);
+	vm_run(vm, result);
+	stdin_pump_stop(&pump);
+	vm_destroy(vm);
+	return -1;
+}
+
+int run_cmd(int argc, char **argv)
+{
+	struct run_opts o;
+	char err[256];
+	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "tinyvmm run: %s\n", err);
+		return TVMM_EXIT_USAGE;
+	}
+	if (o.help) {
+		run_opts_usage();
+		return TVMM_EXIT_OK;
+	}
+	uint64_t host_ram = host_ram_bytes();
+	if (o.ram_bytes < (1ULL << 20) || (host_ram && o.ram_bytes > host_ram)) {
+		fprintf(stderr, "tinyvmm run: -m: %llu KiB is outside 1 MiB .. the host's %llu MiB\n",
+			(unsigned long long)(o.ram_bytes >> 10), (unsigned long long)(host_ram >> 20));
+		return TVMM_EXIT_USAGE;
+	}
+
+	int status = TVMM_EXIT_USAGE;
+	struct run_files files = {0};
+	struct boot_request req;
+	if (load_files(&files, &o, &req))
+		goto out_files;
+
+	struct kvm_host kvm;
+	const char *why = "";
+	if (kvm_host_open(&kvm, "/dev/kvm", &why)) {
+		fprintf(stderr, "tinyvmm: %s\n", why);
+		goto out_files;
+	}
+	struct serial_out serial;
+	struct vm_config cfg = {
+		.ram_bytes = o.ram_bytes,
+		.ncpus = o.smp,
+		.pit = o.pit,
+	};
+	if (open_serial(&serial, &o, &cfg.serial))
+		goto out_kvm;
+	char *kpath = strdup(o.kernel);
+	cfg.name = o.name ? o.name : (kpath ? basename(kpath) : "vm");
+
+	struct timer_service ts;
+	int r = vcpu_signal_setup();
+	if (!r)
+		r = timer_service_start(&ts);
+	if (r) {
+		fprintf(stderr, "tinyvmm: cannot start: %s\n", strerror(-r));
+		status = TVMM_EXIT_HOST;
+		goto out_serial;
+	}
+	bool pump = o.serial == SERIAL_STDIO && isatty(STDIN_FILENO);
+	for (;;) {
+		struct vm_result res;
+		status = boot_once(&kvm, &ts, &cfg, &req, pump, &res);
+		if (status >= 0)
+			break;
+		if (res.end == VM_END_RESET && !o.no_reboot)
+			continue;
+		status = report_end(cfg.name, &res);
+		break;
+	}
+	timer_service_stop(&ts);
+out_serial:
+	free(kpath);
+	if (serial.open)
+		fd_sink_close(&serial.sink);
+out_kvm:
+	kvm_host_close(&kvm);
+out_files:
+	release_files(&files);
+	return status;
+}

@@ -1,0 +1,154 @@
+/* Parses `tinyvmm run` options in QEMU's spelling (-m, -kernel, -initrd, -append, ...). */
+#include "cli/run_opts.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "cli/args.h"
+
+static int usage_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int usage_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* "-opt" and "--opt" are the same option, as in QEMU. */
+static const char *opt_name(const char *a)
+{
+	if (a[0] != '-')
+		return NULL;
+	return a[1] == '-' ? a + 2 : a + 1;
+}
+
+void run_opts_usage(void)
+{
+	printf("Usage: tinyvmm run -kernel FILE [options]\n"
+	       "\n"
+	       "Boots one guest directly from a kernel file and runs it until it exits.\n"
+	       "Kernel formats: multiboot v1 (ELF or a.out kludge), Linux bzImage or vmlinux,\n"
+	       "any other x86-64 ELF (entered in 64-bit long mode with multiboot info in RBX),\n"
+	       "or a flat 64-bit image with -load-addr.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -m SIZE             guest RAM; MiB unless suffixed K, M, G (default 64)\n"
+	       "  -kernel FILE        the kernel to boot (required)\n"
+	       "  -initrd LIST        Linux: the initrd file. Multiboot and ELF64: modules,\n"
+	       "                      \"file args,file2\"; each entry is the module's string\n"
+	       "  -append CMDLINE     kernel command line\n"
+	       "  -name NAME          VM name used in messages and thread names\n"
+	       "  -uuid UUID          VM UUID (random if not given)\n"
+	       "  -serial DEST        COM1 output: stdio (default), file:PATH, or none\n"
+	       "  -smp N              vCPUs (default 1); APs wait for INIT/SIPI\n"
+	       "  -no-reboot          a guest reset ends the VM (status 0) instead of rebooting\n"
+	       "  -pit user|kvm       8254 PIT model: user space (default) or KVM's in-kernel one\n"
+	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at ADDR\n"
+	       "  -h, --help          this text\n"
+	       "\n"
+	       "Exit status: the guest's isa-debug-exit status ((v << 1) | 1, port 0xf4) when it\n"
+	       "used it; 0 when the guest powered off or reset with -no-reboot; 4 when the guest\n"
+	       "crashed (triple fault, KVM internal error, failed entry); 2 for bad usage or\n"
+	       "input, including a missing /dev/kvm; 6 when the host failed (out of memory).\n");
+}
+
+int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->ram_bytes = RUN_DEFAULT_RAM;
+	o->smp = 1;
+	o->serial = SERIAL_STDIO;
+	o->pit = VM_PIT_USER;
+
+	for (int i = 0; i < argc; i++) {
+		const char *name = opt_name(argv[i]);
+		if (!name)
+			return usage_error(err, errlen, "unexpected argument '%s'", argv[i]);
+		if (!strcmp(name, "h") || !strcmp(name, "help")) {
+			o->help = true;
+			return 0;
+		}
+		if (!strcmp(name, "no-reboot")) {
+			o->no_reboot = true;
+			continue;
+		}
+		static const char *const with_value[] = {"m",	  "kernel", "initrd", "append",
+							 "name",  "uuid",   "serial", "smp",
+							 "pit",	  "load-addr"};
+		bool known = false;
+		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+			known |= !strcmp(name, with_value[k]);
+		if (!known)
+			return usage_error(err, errlen, "unknown option '%s' (see --help)", argv[i]);
+		if (i + 1 >= argc)
+			return usage_error(err, errlen, "option '%s' needs a value", argv[i]);
+		const char *v = argv[++i];
+		uint64_t n;
+		if (!strcmp(name, "m")) {
+			int r = parse_size(v, &o->ram_bytes);
+			if (r)
+				return usage_error(err, errlen,
+						   "-m '%s': expected a size such as 64, 512K, "
+						   "16M or 2G",
+						   v);
+		} else if (!strcmp(name, "kernel")) {
+			o->kernel = v;
+		} else if (!strcmp(name, "initrd")) {
+			o->initrd = v;
+		} else if (!strcmp(name, "append")) {
+			o->append = v;
+		} else if (!strcmp(name, "name")) {
+			if (!*v)
+				return usage_error(err, errlen, "-name must not be empty");
+			o->name = v;
+		} else if (!strcmp(name, "uuid")) {
+			uuid_t u;
+			if (uuid_parse(v, u))
+				return usage_error(err, errlen, "-uuid '%s' is not a UUID", v);
+			o->uuid = v;
+		} else if (!strcmp(name, "serial")) {
+			if (!strcmp(v, "stdio")) {
+				o->serial = SERIAL_STDIO;
+			} else if (!strcmp(v, "none") || !strcmp(v, "null")) {
+				o->serial = SERIAL_NONE;
+			} else if (!strncmp(v, "file:", 5) && v[5]) {
+				o->serial = SERIAL_FILE;
+				o->serial_path = v + 5;
+			} else {
+				return usage_error(err, errlen,
+						   "-serial '%s': expected stdio, file:PATH or none",
+						   v);
+			}
+		} else if (!strcmp(name, "smp")) {
+			if (parse_u64(v, VM_MAX_VCPUS, &n) || n == 0)
+				return usage_error(err, errlen, "-smp '%s': expected 1 to %d", v,
+						   VM_MAX_VCPUS);
+			o->smp = (unsigned)n;
+		} else if (!strcmp(name, "pit")) {
+			if (!strcmp(v, "user"))
+				o->pit = VM_PIT_USER;
+			else if (!strcmp(v, "kvm"))
+				o->pit = VM_PIT_KERNEL;
+			else
+				return usage_error(err, errlen, "-pit '%s': expected user or kvm",
+						   v);
+		} else if (!strcmp(name, "load-addr")) {
+			if (parse_u64(v, UINT64_MAX, &n) || n == 0 || (n & 0xFFF))
+				return usage_error(err, errlen,
+						   "-load-addr '%s': expected a non-zero, 4 KiB "
+						   "aligned address",
+						   v);
+			o->load_addr = n;
+		}
+	}
+	if (!o->kernel)
+		return usage_error(err, errlen, "no -kernel given (see --help)");
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* The options of `tinyvmm run`, parsed and validated before anything is started. */
+#ifndef TINYVMM_CLI_RUN_OPTS_H
+#define TINYVMM_CLI_RUN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/vm.h"
+
+enum serial_kind { SERIAL_STDIO, SERIAL_FILE, SERIAL_NONE };
+
+struct run_opts {
+	uint64_t ram_bytes;
+	unsigned smp;
+	const char *kernel;
+	const char *initrd; /* raw list, parsed later */
+	const char *append;
+	const char *name;
+	const char *uuid;
+	enum serial_kind serial;
+	const char *serial_path;
+	bool no_reboot;
+	enum vm_pit_kind pit;
+	uint64_t load_addr; /* flat 64-bit image, 0 = not flat */
+	bool help;
+};
+
+#define RUN_DEFAULT_RAM (64ULL << 20)
+
+/*
+ * Parses argv (after "run"). On a usage error returns -EINVAL and writes a one-line
+ * message into err.
+ */
+int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen);
+
+void run_opts_usage(void);
+
+#endif

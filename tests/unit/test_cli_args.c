@@ -1,0 +1,114 @@
+/* Unit tests of command-line parsing: sizes, numbers, module lists and `run` options. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "cli/run_opts.h"
+
+Test(cli_args, sizes)
+{
+	uint64_t v;
+	cr_assert_eq(parse_size("4", &v), 0);
+	cr_assert_eq(v, 4ULL << 20, "MiB by default, as QEMU's -m");
+	cr_assert_eq(parse_size("512K", &v), 0);
+	cr_assert_eq(v, 512ULL << 10);
+	cr_assert_eq(parse_size("16M", &v), 0);
+	cr_assert_eq(v, 16ULL << 20);
+	cr_assert_eq(parse_size("2g", &v), 0);
+	cr_assert_eq(v, 2ULL << 30);
+	cr_assert_eq(parse_size("3GiB", &v), 0);
+	cr_assert_eq(v, 3ULL << 30);
+	cr_assert_eq(parse_size("0", &v), -EINVAL);
+	cr_assert_eq(parse_size("", &v), -EINVAL);
+	cr_assert_eq(parse_size("-4", &v), -EINVAL);
+	cr_assert_eq(parse_size("4X", &v), -EINVAL);
+	cr_assert_eq(parse_size("4MM", &v), -EINVAL);
+	cr_assert_eq(parse_size(" 4", &v), -EINVAL);
+	cr_assert_eq(parse_size("99999999999999999999", &v), -ERANGE);
+	cr_assert_eq(parse_size("17179869184T", &v), -ERANGE);
+}
+
+Test(cli_args, numbers)
+{
+	uint64_t v;
+	cr_assert_eq(parse_u64("0x100000", UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 0x100000);
+	cr_assert_eq(parse_u64("65", 64, &v), -ERANGE);
+	cr_assert_eq(parse_u64("1x", 64, &v), -EINVAL);
+	cr_assert_eq(parse_u64("-1", UINT64_MAX, &v), -EINVAL);
+}
+
+Test(cli_args, module_lists_in_qemu_syntax)
+{
+	struct modlist ml;
+	cr_assert_eq(modlist_parse(&ml, "x86-kernel,sigma0 , roottask app=hello,,world"), 0);
+	cr_assert_eq(ml.n, 3);
+	cr_assert_str_eq(ml.e[0].path, "x86-kernel");
+	cr_assert_str_eq(ml.e[1].text, "sigma0");
+	cr_assert_str_eq(ml.e[2].path, "roottask");
+	cr_assert_str_eq(ml.e[2].text, "roottask app=hello,world", "',,' is a literal comma");
+	modlist_free(&ml);
+	cr_assert_eq(modlist_parse(&ml, "a,,"), 0, "a trailing ',,' is a comma in the name");
+	cr_assert_str_eq(ml.e[0].path, "a,");
+	modlist_free(&ml);
+	cr_assert_eq(modlist_parse(&ml, "a,,b"), 0);
+	cr_assert_eq(ml.n, 1);
+	modlist_free(&ml);
+	cr_assert_eq(modlist_parse(&ml, "a,"), -EINVAL, "empty entry");
+	cr_assert_eq(modlist_parse(&ml, ""), -EINVAL);
+	cr_assert_eq(modlist_parse(&ml, "a, ,b"), -EINVAL);
+	cr_assert_eq(modlist_parse(&ml, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q"), -E2BIG);
+}
+
+static int parse(struct run_opts *o, char *err, const char *const *args, int n)
+{
+	return run_opts_parse(o, n, (char **)args, err, 256);
+}
+
+Test(cli_args, run_options)
+{
+	struct run_opts o;
+	char err[256];
+	const char *a[] = {"-m", "4", "-kernel", "k", "--initrd", "m1 x,m2", "-append", "a b",
+			   "-serial", "file:/tmp/s", "-no-reboot", "-name", "l4_1", "-smp", "2"};
+	cr_assert_eq(parse(&o, err, a, 15), 0, "%s", err);
+	cr_assert_eq(o.ram_bytes, 4ULL << 20);
+	cr_assert_str_eq(o.kernel, "k");
+	cr_assert_str_eq(o.initrd, "m1 x,m2");
+	cr_assert_str_eq(o.append, "a b");
+	cr_assert_eq(o.serial, SERIAL_FILE);
+	cr_assert_str_eq(o.serial_path, "/tmp/s");
+	cr_assert(o.no_reboot);
+	cr_assert_eq(o.smp, 2);
+	cr_assert_str_eq(o.name, "l4_1");
+}
+
+Test(cli_args, run_option_errors_say_what_is_wrong)
+{
+	struct run_opts o;
+	char err[256];
+	const char *nokernel[] = {"-m", "4"};
+	cr_assert_eq(parse(&o, err, nokernel, 2), -EINVAL);
+	cr_assert(strstr(err, "-kernel"), "%s", err);
+	const char *badm[] = {"-m", "lots", "-kernel", "k"};
+	cr_assert_eq(parse(&o, err, badm, 4), -EINVAL);
+	cr_assert(strstr(err, "lots"), "%s", err);
+	const char *missing[] = {"-kernel"};
+	cr_assert_eq(parse(&o, err, missing, 1), -EINVAL);
+	cr_assert(strstr(err, "needs a value"), "%s", err);
+	const char *unknown[] = {"-kernel", "k", "-frobnicate"};
+	cr_assert_eq(parse(&o, err, unknown, 3), -EINVAL);
+	cr_assert(strstr(err, "-frobnicate"), "%s", err);
+	const char *serial[] = {"-kernel", "k", "-serial", "tcp:1"};
+	cr_assert_eq(parse(&o, err, serial, 4), -EINVAL);
+	const char *uuid[] = {"-kernel", "k", "-uuid", "not-a-uuid"};
+	cr_assert_eq(parse(&o, err, uuid, 4), -EINVAL);
+	const char *smp[] = {"-kernel", "k", "-smp", "0"};
+	cr_assert_eq(parse(&o, err, smp, 4), -EINVAL);
+	const char *load[] = {"-kernel", "k", "-load-addr", "0x100001"};
+	cr_assert_eq(parse(&o, err, load, 4), -EINVAL);
+	const char *help[] = {"--help"};
+	cr_assert_eq(parse(&o, err, help, 1), 0);
+	cr_assert(o.help);
+}

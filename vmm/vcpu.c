@@ -1,0 +1,192 @@
+/* vCPU threads: KVM_RUN in a loop, exits to the dispatcher, the VM told when the guest ends. */
+#include "vmm/vcpu.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vmm/vm.h"
+
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+static void kick_handler(int sig)
+{
+	(void)sig; /* only here to make KVM_RUN return EINTR */
+}
+
+int vcpu_signal_setup(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(VCPU_KICK_SIGNAL, &sa, NULL) ? -errno : 0;
+}
+
+static int acc_get_regs(void *ctx, struct kvm_regs *r)
+{
+	return ioctl(((struct vcpu *)ctx)->fd, KVM_GET_REGS, r) ? -errno : 0;
+}
+
+static int acc_set_regs(void *ctx, const struct kvm_regs *r)
+{
+	return ioctl(((struct vcpu *)ctx)->fd, KVM_SET_REGS, r) ? -errno : 0;
+}
+
+static int acc_get_sregs(void *ctx, struct kvm_sregs *s)
+{
+	return ioctl(((struct vcpu *)ctx)->fd, KVM_GET_SREGS, s) ? -errno : 0;
+}
+
+static int acc_get_fpu(void *ctx, struct kvm_fpu *f)
+{
+	return ioctl(((struct vcpu *)ctx)->fd, KVM_GET_FPU, f) ? -errno : 0;
+}
+
+static int acc_inject(void *ctx, unsigned vector)
+{
+	struct vcpu *c = ctx;
+	struct kvm_vcpu_events ev;
+	if (ioctl(c->fd, KVM_GET_VCPU_EVENTS, &ev))
+		return -errno;
+	if (ev.exception.injected || ev.exception.pending)
+		return -EBUSY;
+	ev.exception.injected = 1;
+	ev.exception.nr = (uint8_t)vector;
+	ev.exception.has_error_code = 0;
+	ev.exception.error_code = 0;
+	ev.flags = 0; /* leave NMI, SIPI and shadow state as they are */
+	return ioctl(c->fd, KVM_SET_VCPU_EVENTS, &ev) ? -errno : 0;
+}
+
+int vcpu_create(struct vcpu *c, struct vm *vm, unsigned index)
+{
+	memset(c, 0, sizeof(*c));
+	c->vm = vm;
+	c->index = index;
+	c->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)index);
+	if (c->fd < 0)
+		return -errno;
+	c->run_size = (size_t)vm->host->vcpu_mmap_size;
+	c->run = mmap(NULL, c->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+	if (c->run == MAP_FAILED) {
+		int err = -errno;
+		close(c->fd);
+		c->fd = -1;
+		c->run = NULL;
+		return err;
+	}
+	c->env.bus = &vm->bus;
+	c->env.mem = &vm->mem;
+	c->env.acc = (struct vcpu_access){
+		.get_regs = acc_get_regs,
+		.set_regs = acc_set_regs,
+		.get_sregs = acc_get_sregs,
+		.get_fpu = acc_get_fpu,
+		.inject_exception = acc_inject,
+		.ctx = c,
+	};
+	return 0;
+}
+
+void vcpu_destroy(struct vcpu *c)
+{
+	if (c->run)
+		munmap(c->run, c->run_size);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->run = NULL;
+	c->fd = -1;
+}
+
+static bool stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+}
+
+/* Adds where the vCPU was to a crash reason, so the message can be acted on. */
+static void crash_with_rip(struct vcpu *c, const char *why)
+{
+	char msg[sizeof(c->vm->result.message)];
+	struct kvm_regs r;
+	if (ioctl(c->fd, KVM_GET_REGS, &r) == 0 && !strstr(why, "RIP"))
+		snprintf(msg, sizeof(msg), "vCPU %u: %s at RIP 0x%llx", c->index, why,
+			 (unsigned long long)r.rip);
+	else
+		snprintf(msg, sizeof(msg), "vCPU %u: %s", c->index, why);
+	vm_stop(c->vm, VM_END_CRASH, 0, msg);
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *c = arg;
+	struct vm *vm = c->vm;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+	while (!stopping(vm)) {
+		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			char why[96];
+			snprintf(why, sizeof(why), "KVM_RUN failed: %s", strerror(errno));
+			crash_with_rip(c, why);
+			break;
+		}
+		switch (exit_dispatch(&c->env, c->run, c->run_size)) {
+		case EXIT_CONTINUE:
+			break;
+		case EXIT_CRASH:
+			crash_with_rip(c, c->env.why);
+			break;
+		case EXIT_RESET:
+			vm_stop(vm, VM_END_RESET, 0, "guest reset");
+			break;
+		case EXIT_POWEROFF:
+			vm_stop(vm, VM_END_POWEROFF, 0, "guest powered off");
+			break;
+		}
+	}
+	return NULL;
+}
+
+int vcpu_start(struct vcpu *c)
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	/* The thread starts with the kick blocked and unblocks it itself: no kick is lost
+	 * between creation and its first KVM_RUN, since immediate_exit covers that gap. */
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	int err = pthread_create(&c->thread, NULL, vcpu_thread, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return -err;
+	c->started = true;
+	char name[16];
+	snprintf(name, sizeof(name), "%.10s/%u", c->vm->name, c->index);
+	pthread_setname_np(c->thread, name);
+	return 0;
+}
+
+void vcpu_kick(struct vcpu *c)
+{
+	if (!c->run)
+		return;
+	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
+	if (c->started)
+		pthread_kill(c->thread, VCPU_KICK_SIGNAL);
+}
+
+void vcpu_join(struct vcpu *c)
+{
+	if (c->started)
+		pthread_join(c->thread, NULL);
+	c->started = false;
+}

@@ -1,0 +1,213 @@
+/* VM life cycle: create (KVM VM, irqchip, routing, memory, devices, vCPUs), load, run, stop, destroy. */
+#include "vmm/vm.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vmm/cpu_setup.h"
+#include "vmm/vm_devices.h"
+#include "vmm/vm_irq.h"
+
+/* Intel VT-x wants three pages for the real-mode TSS and one for the identity map,
+ * somewhere no RAM is: just below the BIOS alias at 4 GiB, as PC VMMs do. */
+#define VM_TSS_ADDR 0xFFFBD000ULL
+#define VM_IDENTITY_MAP_ADDR 0xFFFBC000ULL
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int create_vm_fd(int kvm_fd)
+{
+	for (;;) {
+		int fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+		if (fd >= 0 || errno != EINTR)
+			return fd < 0 ? -errno : fd;
+	}
+}
+
+static int map_memory(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->mem.nregions; i++) {
+		const struct guest_region *r = &vm->mem.regions[i];
+		struct kvm_userspace_memory_region reg = {
+			.slot = i,
+			.guest_phys_addr = r->gpa,
+			.memory_size = r->size,
+			.userspace_addr = (uint64_t)(uintptr_t)(vm->mem.host + r->host_offset),
+		};
+		if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &reg))
+			return -errno;
+	}
+	return 0;
+}
+
+int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *timers,
+	      const struct vm_config *cfg, char *err, size_t errlen)
+{
+	int r;
+	if (cfg->ncpus == 0 || cfg->ncpus > VM_MAX_VCPUS)
+		return fail(err, errlen, -EINVAL, "%u vCPUs asked for; 1 to %u are supported",
+			    cfg->ncpus, VM_MAX_VCPUS);
+	struct vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return fail(err, errlen, -ENOMEM, "out of memory for the VM");
+	snprintf(vm->name, sizeof(vm->name), "%s", cfg->name ? cfg->name : "vm");
+	vm->host = host;
+	vm->timers = timers;
+	vm->fd = -1;
+	bus_init(&vm->bus);
+	if ((r = pthread_mutex_init(&vm->stop_lock, NULL))) {
+		free(vm);
+		return fail(err, errlen, -r, "pthread_mutex_init: %s", strerror(r));
+	}
+
+	vm->fd = create_vm_fd(host->fd);
+	if (vm->fd < 0) {
+		r = fail(err, errlen, vm->fd, "KVM_CREATE_VM: %s", strerror(-vm->fd));
+		goto err_lock;
+	}
+	/* Hardware VT-x needs these; other backends may refuse them harmlessly. */
+	(void)ioctl(vm->fd, KVM_SET_TSS_ADDR, (unsigned long)VM_TSS_ADDR);
+	if (host->backend == KVM_BACKEND_INTEL) {
+		uint64_t idmap = VM_IDENTITY_MAP_ADDR;
+		(void)ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap);
+	}
+	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0)) {
+		r = fail(err, errlen, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		goto err_fd;
+	}
+	if ((r = vm_irq_setup_routing(vm->fd))) {
+		r = fail(err, errlen, r, "KVM_SET_GSI_ROUTING: %s", strerror(-r));
+		goto err_fd;
+	}
+	if ((r = gmem_alloc(&vm->mem, cfg->ram_bytes))) {
+		r = fail(err, errlen, r, "cannot reserve %llu MiB of guest RAM: %s",
+			 (unsigned long long)(cfg->ram_bytes >> 20), strerror(-r));
+		goto err_fd;
+	}
+	if ((r = map_memory(vm))) {
+		r = fail(err, errlen, r, "KVM_SET_USER_MEMORY_REGION: %s", strerror(-r));
+		goto err_mem;
+	}
+	if ((r = vm_devices_init(vm, cfg, err, errlen)))
+		goto err_mem;
+	vm->vcpus = calloc(cfg->ncpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus) {
+		r = fail(err, errlen, -ENOMEM, "out of memory for vCPUs");
+		goto err_dev;
+	}
+	for (; vm->nvcpus < cfg->ncpus; vm->nvcpus++) {
+		if ((r = vcpu_create(&vm->vcpus[vm->nvcpus], vm, vm->nvcpus))) {
+			r = fail(err, errlen, r, "KVM_CREATE_VCPU %u: %s", vm->nvcpus,
+				 strerror(-r));
+			goto err_vcpus;
+		}
+	}
+	*out = vm;
+	return 0;
+
+err_vcpus:
+	while (vm->nvcpus > 0)
+		vcpu_destroy(&vm->vcpus[--vm->nvcpus]);
+	free(vm->vcpus);
+err_dev:
+	vm_devices_destroy(vm);
+err_mem:
+	gmem_free(&vm->mem);
+err_fd:
+	close(vm->fd);
+err_lock:
+	pthread_mutex_destroy(&vm->stop_lock);
+	free(vm);
+	return r;
+}
+
+int vm_load(struct vm *vm, const struct boot_request *req, char *err, size_t errlen)
+{
+	struct boot_entry entry;
+	const char *why = "unknown error";
+	int r = boot_load(&vm->mem, req, &entry, &why);
+	if (r)
+		return fail(err, errlen, -EINVAL, "%s: %s: %s", req->kernel.name, boot_strerror(r),
+			    why);
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		const char *what = "";
+		r = cpu_setup_boot(vm->vcpus[i].fd, vm->host, i, vm->nvcpus, &entry, &what);
+		if (r)
+			return fail(err, errlen, r, "vCPU %u: %s: %s", i, what, strerror(-r));
+	}
+	return 0;
+}
+
+void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!vm->stopping) {
+		vm->result.end = end;
+		vm->result.status = status;
+		snprintf(vm->result.message, sizeof(vm->result.message), "%s",
+			 message ? message : "");
+		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&vm->stop_lock);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+}
+
+void vm_run(struct vm *vm, struct vm_result *result)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		int r = vcpu_start(&vm->vcpus[i]);
+		if (r) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "cannot start vCPU %u thread: %s", i,
+				 strerror(-r));
+			vm_stop(vm, VM_END_CRASH, 0, msg);
+			break;
+		}
+	}
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_join(&vm->vcpus[i]);
+	pthread_mutex_lock(&vm->stop_lock);
+	*result = vm->result;
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+uint64_t vm_exit_count(const struct vm *vm)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		n += vm->vcpus[i].env.stats.total;
+	return n;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_join(&vm->vcpus[i]);
+	/* devices first: their timers must stop firing before the irqchip goes */
+	vm_devices_destroy(vm);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_destroy(&vm->vcpus[i]);
+	free(vm->vcpus);
+	gmem_free(&vm->mem);
+	close(vm->fd);
+	pthread_mutex_destroy(&vm->stop_lock);
+	free(vm);
+}

@@ -1,0 +1,100 @@
+/* One virtual machine: its KVM fds, RAM, port bus, devices and vCPU threads, with no state outside it. */
+#ifndef TINYVMM_VMM_VM_H
+#define TINYVMM_VMM_VM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/debug_exit.h"
+#include "devices/device.h"
+#include "devices/kbc.h"
+#include "devices/pit.h"
+#include "devices/rtc.h"
+#include "devices/sysport.h"
+#include "devices/uart.h"
+#include "vmm/boot/loader.h"
+#include "vmm/bus.h"
+#include "vmm/guest_mem.h"
+#include "vmm/kvm_host.h"
+#include "vmm/vcpu.h"
+
+#define VM_MAX_VCPUS 64
+#define VM_NAME_MAX 64
+
+enum vm_pit_kind {
+	VM_PIT_USER,   /* our 8254 model on the shared timer service */
+	VM_PIT_KERNEL, /* KVM_CREATE_PIT2: in-kernel, one kernel thread per VM */
+};
+
+struct vm_config {
+	const char *name;
+	uint64_t ram_bytes;
+	unsigned ncpus;
+	struct char_sink serial; /* COM1 output */
+	enum vm_pit_kind pit;
+};
+
+enum vm_end {
+	VM_END_NONE,
+	VM_END_DEBUG_EXIT, /* status = (v << 1) | 1 */
+	VM_END_POWEROFF,
+	VM_END_RESET,
+	VM_END_CRASH,	   /* message says why */
+	VM_END_STOPPED,	   /* stopped from outside (signal, population manager) */
+};
+
+struct vm_result {
+	enum vm_end end;
+	int status;
+	char message[384];
+};
+
+struct vm_devices {
+	struct uart com1;
+	struct rtc rtc;
+	struct pit pit;
+	struct kbc kbc;
+	struct sysport sysport;
+	struct debug_exit debug_exit;
+	bool user_pit;
+};
+
+struct vm {
+	char name[VM_NAME_MAX];
+	const struct kvm_host *host;
+	struct timer_base *timers;
+	int fd;
+	struct guest_mem mem;
+	struct io_bus bus;
+	struct vm_devices dev;
+	unsigned nvcpus;
+	struct vcpu *vcpus;
+
+	pthread_mutex_t stop_lock;
+	bool stopping;
+	struct vm_result result;
+};
+
+/*
+ * Creates the VM with its memory, irqchip, devices and vCPUs (not yet running). On
+ * failure returns -errno and writes a one-line reason into err.
+ */
+int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *timers,
+	      const struct vm_config *cfg, char *err, size_t errlen);
+
+/* Loads a direct-boot kernel and sets the boot vCPU's entry state. */
+int vm_load(struct vm *vm, const struct boot_request *req, char *err, size_t errlen);
+
+/* Runs every vCPU on its own thread until the VM ends; returns how it ended. */
+void vm_run(struct vm *vm, struct vm_result *result);
+
+/* Ends the VM from any thread (first reason wins) and kicks its vCPUs out of KVM_RUN. */
+void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message);
+
+void vm_destroy(struct vm *vm);
+
+/* Exits taken to user space so far, all vCPUs. */
+uint64_t vm_exit_count(const struct vm *vm);
+
+#endif

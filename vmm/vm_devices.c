@@ -1,0 +1,150 @@
+/* Creates a VM's devices, registers their ports and IRQs, and undoes it in reverse order. */
+#include "vmm/vm_devices.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "vmm/vm.h"
+#include "vmm/vm_irq.h"
+
+#define COM1_BASE 0x3F8
+#define COM1_IRQ 4
+#define RTC_BASE 0x70
+#define RTC_IRQ 8
+#define PIT_BASE 0x40
+#define PIT_IRQ 0
+
+static void device_stop(void *ctx, enum vm_stop_kind kind, int status)
+{
+	struct vm *vm = ctx;
+	switch (kind) {
+	case VM_STOP_DEBUG_EXIT:
+		vm_stop(vm, VM_END_DEBUG_EXIT, status, "guest wrote to the debug-exit port");
+		break;
+	case VM_STOP_RESET:
+		vm_stop(vm, VM_END_RESET, 0, "guest reset");
+		break;
+	case VM_STOP_POWEROFF:
+		vm_stop(vm, VM_END_POWEROFF, 0, "guest powered off");
+		break;
+	}
+}
+
+struct port_range {
+	uint16_t base, len;
+	const struct io_ops *ops;
+	void *dev;
+	const char *name;
+};
+
+static int register_all(struct vm *vm, const struct port_range *r, size_t n, char *err,
+			size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		int e = bus_register(&vm->bus, r[i].base, r[i].len, r[i].ops, r[i].dev, r[i].name);
+		if (e) {
+			snprintf(err, errlen, "cannot register %s at port 0x%x: %s", r[i].name,
+				 r[i].base, strerror(-e));
+			return e;
+		}
+	}
+	return 0;
+}
+
+static int create_kernel_pit(struct vm *vm)
+{
+	struct kvm_pit_config pc;
+	memset(&pc, 0, sizeof(pc));
+	pc.flags = KVM_PIT_SPEAKER_DUMMY; /* the kernel also answers port 0x61 */
+	return ioctl(vm->fd, KVM_CREATE_PIT2, &pc) ? -errno : 0;
+}
+
+int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_t errlen)
+{
+	struct vm_devices *d = &vm->dev;
+	struct vm_stopper stopper = {.stop = device_stop, .ctx = vm};
+	int r;
+	err[0] = 0;
+
+	struct uart_config uc = {.irq = vm_irq_line(&vm->fd, COM1_IRQ), .out = cfg->serial};
+	if ((r = uart_init(&d->com1, &uc)))
+		goto fail_msg;
+	struct rtc_config rc = {.irq = vm_irq_line(&vm->fd, RTC_IRQ),
+				.timers = vm->timers,
+				.ram_bytes = cfg->ram_bytes};
+	if ((r = rtc_init(&d->rtc, &rc)))
+		goto err_uart;
+	d->user_pit = cfg->pit == VM_PIT_USER;
+	if (d->user_pit) {
+		struct pit_config pc = {.irq = vm_irq_line(&vm->fd, PIT_IRQ), .timers = vm->timers};
+		if ((r = pit_init(&d->pit, &pc)))
+			goto err_rtc;
+	} else if ((r = create_kernel_pit(vm))) {
+		snprintf(err, errlen, "KVM_CREATE_PIT2: %s", strerror(-r));
+		goto err_rtc;
+	}
+	struct kbc_config kc = {.stopper = stopper};
+	if ((r = kbc_init(&d->kbc, &kc)))
+		goto err_pit;
+	struct sysport_config sc = {.stopper = stopper};
+	if ((r = sysport_init(&d->sysport, &sc)))
+		goto err_kbc;
+	struct debug_exit_config dc = {.stopper = stopper};
+	if ((r = debug_exit_init(&d->debug_exit, &dc)))
+		goto err_sysport;
+
+	const struct port_range ranges[] = {
+		{COM1_BASE, 8, &uart_io_ops, &d->com1, "COM1"},
+		{RTC_BASE, 2, &rtc_io_ops, &d->rtc, "RTC/CMOS"},
+		{0x60, 1, &kbc_data_io_ops, &d->kbc, "keyboard controller data"},
+		{0x64, 1, &kbc_cmd_io_ops, &d->kbc, "keyboard controller command"},
+		{0x92, 1, &sysport_92_io_ops, &d->sysport, "port 0x92"},
+		{0x80, 1, &sysport_post_io_ops, &d->sysport, "POST port"},
+		{DEBUG_EXIT_PORT, 4, &debug_exit_io_ops, &d->debug_exit, "debug exit"},
+	};
+	if ((r = register_all(vm, ranges, sizeof(ranges) / sizeof(ranges[0]), err, errlen)))
+		goto err_all;
+	if (d->user_pit) {
+		const struct port_range pit_ranges[] = {
+			{PIT_BASE, 4, &pit_io_ops, &d->pit, "PIT"},
+			{0x61, 1, &pit_port61_io_ops, &d->pit, "port 0x61"},
+		};
+		if ((r = register_all(vm, pit_ranges, 2, err, errlen)))
+			goto err_all;
+	}
+	return 0;
+
+fail_msg:
+	snprintf(err, errlen, "cannot create the devices: %s", strerror(-r));
+	return r;
+err_all:
+	debug_exit_destroy(&d->debug_exit);
+err_sysport:
+	sysport_destroy(&d->sysport);
+err_kbc:
+	kbc_destroy(&d->kbc);
+err_pit:
+	if (d->user_pit)
+		pit_destroy(&d->pit);
+err_rtc:
+	rtc_destroy(&d->rtc);
+err_uart:
+	uart_destroy(&d->com1);
+	if (!err[0])
+		snprintf(err, errlen, "cannot create the devices: %s", strerror(-r));
+	return r;
+}
+
+void vm_devices_destroy(struct vm *vm)
+{
+	struct vm_devices *d = &vm->dev;
+	debug_exit_destroy(&d->debug_exit);
+	sysport_destroy(&d->sysport);
+	kbc_destroy(&d->kbc);
+	if (d->user_pit)
+		pit_destroy(&d->pit);
+	rtc_destroy(&d->rtc);
+	uart_destroy(&d->com1);
+}
