@@ -113,7 +113,9 @@ static void crash_with_rip(struct vcpu *c, const char *why)
 {
 	char msg[sizeof(c->vm->result.message)];
 	struct kvm_regs r;
-	if (ioctl(c->fd, KVM_GET_REGS, &r) == 0 && !strstr(why, "RIP"))
+	/* after a shutdown KVM has already reset the vCPU: its RIP would mislead */
+	bool state_valid = c->run->exit_reason != KVM_EXIT_SHUTDOWN;
+	if (state_valid && !strstr(why, "RIP") && ioctl(c->fd, KVM_GET_REGS, &r) == 0)
 		snprintf(msg, sizeof(msg), "vCPU %u: %s at RIP 0x%llx", c->index, why,
 			 (unsigned long long)r.rip);
 	else

@@ -1,0 +1,104 @@
+#!/bin/bash
+# Runs a command with a real /dev/kvm on a host that has none: inside a QEMU (TCG) VM that emulates AMD-V.
+#
+# Usage: tests/nested/run.sh BUILD_DIR COMMAND [ARGS...]
+#   BUILD_DIR (build/) is copied into the VM at /payload/build, with the shared libraries
+#   its executables need; COMMAND runs there with TINYVMM_BUILD=/payload/build. The exit
+#   status is the command's, or 125 when the nested VM itself could not run it.
+#
+# The guest kernel is Debian's linux-image-amd64 (its kvm and kvm-amd modules), fetched with
+# `apt-get download` into a cache outside the tree keyed by the package name, never installed.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR COMMAND [ARGS...]" >&2; exit 2; }
+BUILD=$(cd "$1" && pwd) || exit 2
+shift
+CACHE=${TINYVMM_CACHE:-/var/cache/tinyvmm}/nested
+TIMEOUT=${TINYVMM_NESTED_TIMEOUT:-1500}
+
+die() { echo "nested-kvm: $*" >&2; exit 125; }
+
+"$TOP/scripts/setup.sh" "$TOP/scripts/nested-packages.txt" || die "missing packages"
+
+# --- the guest kernel and its KVM modules, cached by package name ---------------------
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+if [ -z "$kpkg" ]; then
+	[ "$(id -u)" -eq 0 ] && apt-get update -qq
+	kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+fi
+[ -n "$kpkg" ] || die "cannot resolve Debian's linux-image-amd64 package"
+KDIR=$CACHE/$kpkg
+if [ ! -f "$KDIR/ready" ]; then
+	echo "nested-kvm: fetching $kpkg into $KDIR (once per machine)"
+	rm -rf "$KDIR" && mkdir -p "$KDIR/dl" || die "cannot create $KDIR"
+	(cd "$KDIR/dl" && apt-get download -q "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+	dpkg-deb -x "$KDIR"/dl/*.deb "$KDIR/x" || die "cannot unpack $kpkg"
+	cp "$KDIR"/x/boot/vmlinuz-* "$KDIR/vmlinuz" || die "no kernel in $kpkg"
+	mkdir -p "$KDIR/mod"
+	mods=$(find "$KDIR/x/lib/modules" -name 'kvm.ko*' -o -name 'kvm-amd.ko*' -o -name 'irqbypass.ko*' \
+		-o -name 'ccp.ko*')
+	for m in $mods; do
+		case $m in
+		*.xz) xz -dc "$m" >"$KDIR/mod/$(basename "${m%.xz}")" ;;
+		*.zst) zstd -qdc "$m" >"$KDIR/mod/$(basename "${m%.zst}")" ;;
+		*) cp "$m" "$KDIR/mod/" ;;
+		esac
+	done
+	[ -f "$KDIR/mod/kvm-amd.ko" ] || die "kvm-amd.ko not found in $kpkg"
+	rm -rf "$KDIR/dl" "$KDIR/x"
+	touch "$KDIR/ready"
+fi
+
+# --- the initramfs: busybox, modules, the build dir and its libraries ------------------
+WORK=$(mktemp -d /tmp/tinyvmm-nested.XXXXXX) || die "mktemp failed"
+trap 'rm -rf "$WORK"' EXIT
+R=$WORK/root
+mkdir -p "$R"/{bin,dev,proc,sys,tmp,mod,payload,etc} || die "mkdir failed"
+cp /bin/busybox "$R/bin/busybox" || die "busybox-static is missing"
+for a in sh mount insmod ls cat poweroff mkdir echo dmesg grep; do ln -s busybox "$R/bin/$a"; done
+cp "$KDIR"/mod/*.ko "$R/mod/"
+cp -a "$BUILD" "$R/payload/build"
+rm -rf "$R/payload/build/obj" "$R/payload/build/bench"
+# shared libraries of every ELF executable in the payload, at their host paths
+for exe in $(find "$R/payload/build" -type f -perm -u+x); do
+	file -b "$exe" 2>/dev/null | grep -q 'dynamically linked' || continue
+	ldd "$exe" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$R$lib" ] || { mkdir -p "$R$(dirname "$lib")" && cp -L "$lib" "$R$lib"; }
+	done
+done
+printf '%q ' "$@" >"$R/payload/cmd"
+cat >"$R/init" <<'EOI'
+#!/bin/sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
+for m in irqbypass ccp kvm kvm-amd; do insmod /mod/$m.ko 2>/dev/null; done
+if [ ! -c /dev/kvm ]; then
+	echo "nested-kvm: no /dev/kvm in the nested VM"
+	dmesg | grep -i -E 'kvm|svm' | tail -5
+	echo "TINYVMM-NESTED-EXIT 125"
+	poweroff -f
+fi
+cd /payload/build
+export TINYVMM_BUILD=/payload/build HOME=/tmp TMPDIR=/tmp
+sh -c "$(cat /payload/cmd)"
+echo "TINYVMM-NESTED-EXIT $?"
+poweroff -f
+EOI
+chmod +x "$R/init"
+(cd "$R" && find . | cpio -o -H newc --quiet >"$WORK/initrd") || die "cpio failed"
+
+# --- boot it: -cpu max gives the guest SVM with nested paging under TCG -----------------
+LOG=$WORK/console
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nographic \
+	-no-reboot -net none -vga none -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd" \
+	-append "console=ttyS0 quiet loglevel=3 panic=-1" </dev/null 2>&1 |
+	tee "$LOG" | tr -d '\r' | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
+	grep -v -E '^(TINYVMM-NESTED-EXIT|\[ *[0-9]+\.[0-9]+\] |SeaBIOS|Booting|iPXE|$)'
+rc=$(grep -a -o 'TINYVMM-NESTED-EXIT [0-9]*' "$LOG" | tail -1 | cut -d' ' -f2)
+[ -n "$rc" ] || die "the nested VM ended without running the command (timeout ${TIMEOUT}s or crash)"
+exit "$rc"
