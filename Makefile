@@ -37,24 +37,31 @@ $(SETUP_STAMP): scripts/packages.txt scripts/setup.sh
 	scripts/setup.sh scripts/packages.txt
 	@touch $@
 
+# Q= (or V=1) shows the full commands.
+Q := $(if $(V),,@)
+
 $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/libtinyvmm.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/tinyvmm: $(MAIN_OBJ) $(B)/libtinyvmm.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/guests/%: tests/guests/%.asm tests/guests/lib.inc | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
-	$(NASM) -f bin -I tests/guests/ -o $@ $<
+	@$(if $(Q),echo "  NASM    $<")
+	$(Q)$(NASM) -f bin -I tests/guests/ -o $@ $<
 
 $(B)/tests/run_tests: $(TEST_OBJ) $(B)/libtinyvmm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(LDLIBS)
 
 # One Criterion binary holds every tier. Boot tests find tinyvmm and the guests through
 # TINYVMM_BUILD and skip, saying why, without /dev/kvm; tests/run_all.sh then runs them in

@@ -1,4 +1,5 @@
-/* `tinyvmm run`: map the files, open KVM, create, load and run one VM, turn its end into an exit status. */
+/* `tinyvmm run`: map the files, open KVM, create, load and run one VM, turn its end into an exit
+ * status. */
 #include "cli/run_cmd.h"
 
 #include <errno.h>
@@ -46,8 +47,7 @@ static int build_cmdline(struct run_files *f, const struct run_opts *o, enum boo
 {
 	const char *append = o->append ? o->append : "";
 	bool with_path = fmt == BOOT_MULTIBOOT || fmt == BOOT_ELF64 || fmt == BOOT_FLAT64;
-	if (with_path && asprintf(&f->cmdline, "%s%s%s", o->kernel, *append ? " " : "",
-				  append) < 0)
+	if (with_path && asprintf(&f->cmdline, "%s%s%s", o->kernel, *append ? " " : "", append) < 0)
 		return -ENOMEM;
 	if (!with_path && !(f->cmdline = strdup(append)))
 		return -ENOMEM;
@@ -144,7 +144,8 @@ static int report_end(const char *name, const struct vm_result *res)
 	}
 }
 
-/* One boot of the guest; *result says how it ended. Returns an exit status on setup failure, else -1. */
+/* One boot of the guest; *result says how it ended. Returns an exit status on setup failure, else
+ * -1. */
 static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		     const struct vm_config *cfg, const struct boot_request *req, bool pump_stdin,
 		     struct vm_result *result)
@@ -184,8 +185,9 @@ int run_cmd(int argc, char **argv)
 	}
 	uint64_t host_ram = host_ram_bytes();
 	if (o.ram_bytes < (1ULL << 20) || (host_ram && o.ram_bytes > host_ram)) {
-		fprintf(stderr, "tinyvmm run: -m: %llu KiB is outside 1 MiB .. the host's %llu MiB\n",
-			(unsigned long long)(o.ram_bytes >> 10), (unsigned long long)(host_ram >> 20));
+		fprintf(
+		    stderr, "tinyvmm run: -m: %llu KiB is outside 1 MiB .. the host's %llu MiB\n",
+		    (unsigned long long)(o.ram_bytes >> 10), (unsigned long long)(host_ram >> 20));
 		return TVMM_EXIT_USAGE;
 	}
 
@@ -203,9 +205,9 @@ int run_cmd(int argc, char **argv)
 	}
 	struct serial_out serial;
 	struct vm_config cfg = {
-		.ram_bytes = o.ram_bytes,
-		.ncpus = o.smp,
-		.pit = o.pit,
+	    .ram_bytes = o.ram_bytes,
+	    .ncpus = o.smp,
+	    .pit = o.pit,
 	};
 	if (open_serial(&serial, &o, &cfg.serial))
 		goto out_kvm;

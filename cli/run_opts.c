@@ -10,7 +10,7 @@
 #include "cli/args.h"
 
 static int usage_error(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int usage_error(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -50,7 +50,8 @@ void run_opts_usage(void)
 	       "  -smp N              vCPUs (default 1); APs wait for INIT/SIPI\n"
 	       "  -no-reboot          a guest reset ends the VM (status 0) instead of rebooting\n"
 	       "  -pit user|kvm       8254 PIT model: user space (default) or KVM's in-kernel one\n"
-	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at ADDR\n"
+	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at "
+	       "ADDR\n"
 	       "  -h, --help          this text\n"
 	       "\n"
 	       "Exit status: the guest's isa-debug-exit status ((v << 1) | 1, port 0xf4) when it\n"
@@ -79,14 +80,15 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			o->no_reboot = true;
 			continue;
 		}
-		static const char *const with_value[] = {"m",	  "kernel", "initrd", "append",
-							 "name",  "uuid",   "serial", "smp",
-							 "pit",	  "load-addr"};
+		static const char *const with_value[] = {"m",	 "kernel",   "initrd", "append",
+							 "name", "uuid",     "serial", "smp",
+							 "pit",	 "load-addr"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(name, with_value[k]);
 		if (!known)
-			return usage_error(err, errlen, "unknown option '%s' (see --help)", argv[i]);
+			return usage_error(err, errlen, "unknown option '%s' (see --help)",
+					   argv[i]);
 		if (i + 1 >= argc)
 			return usage_error(err, errlen, "option '%s' needs a value", argv[i]);
 		const char *v = argv[++i];
@@ -122,9 +124,9 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 				o->serial = SERIAL_FILE;
 				o->serial_path = v + 5;
 			} else {
-				return usage_error(err, errlen,
-						   "-serial '%s': expected stdio, file:PATH or none",
-						   v);
+				return usage_error(
+				    err, errlen, "-serial '%s': expected stdio, file:PATH or none",
+				    v);
 			}
 		} else if (!strcmp(name, "smp")) {
 			if (parse_u64(v, VM_MAX_VCPUS, &n) || n == 0)

@@ -1,4 +1,5 @@
-/* A thread that moves bytes from the terminal into the guest UART's receive FIFO as room appears. */
+/* A thread that moves bytes from the terminal into the guest UART's receive FIFO as room appears.
+ */
 #include "cli/stdin_pump.h"
 
 #include <errno.h>

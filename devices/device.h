@@ -54,7 +54,7 @@ static inline void sink_write(const struct char_sink *s, const uint8_t *buf, siz
 /* Why a device asks the VM to stop. */
 enum vm_stop_kind {
 	VM_STOP_DEBUG_EXIT, /* isa-debug-exit: status is (v << 1) | 1 */
-	VM_STOP_RESET,      /* keyboard controller pulse, port 0x92, triple fault is separate */
+	VM_STOP_RESET,	    /* keyboard controller pulse, port 0x92, triple fault is separate */
 	VM_STOP_POWEROFF,   /* clean power-off */
 };
 

@@ -1,4 +1,5 @@
-/* File-descriptor sinks for guest output, with an optional size cap and a count of dropped bytes. */
+/* File-descriptor sinks for guest output, with an optional size cap and a count of dropped bytes.
+ */
 #include "devices/sink.h"
 
 #include <errno.h>

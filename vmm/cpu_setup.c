@@ -8,30 +8,30 @@
 
 #include "vmm/boot/layout.h"
 
-#define CR0_PE (1ULL << 0)
-#define CR0_ET (1ULL << 4)
-#define CR0_NE (1ULL << 5)
-#define CR0_WP (1ULL << 16)
-#define CR0_PG (1ULL << 31)
-#define CR4_PAE (1ULL << 5)
-#define CR4_OSFXSR (1ULL << 9)
+#define CR0_PE	       (1ULL << 0)
+#define CR0_ET	       (1ULL << 4)
+#define CR0_NE	       (1ULL << 5)
+#define CR0_WP	       (1ULL << 16)
+#define CR0_PG	       (1ULL << 31)
+#define CR4_PAE	       (1ULL << 5)
+#define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
+#define EFER_LME       (1ULL << 8)
+#define EFER_LMA       (1ULL << 10)
 
 static struct kvm_segment flat_segment(uint16_t sel, uint8_t type, int code64)
 {
 	return (struct kvm_segment){
-		.base = 0,
-		.limit = 0xFFFFFFFF,
-		.selector = sel,
-		.type = type,
-		.present = 1,
-		.dpl = 0,
-		.db = code64 ? 0 : 1,
-		.s = 1,
-		.l = code64 ? 1 : 0,
-		.g = 1,
+	    .base = 0,
+	    .limit = 0xFFFFFFFF,
+	    .selector = sel,
+	    .type = type,
+	    .present = 1,
+	    .dpl = 0,
+	    .db = code64 ? 0 : 1,
+	    .s = 1,
+	    .l = code64 ? 1 : 0,
+	    .g = 1,
 	};
 }
 
@@ -100,11 +100,11 @@ int cpu_setup_cpuid(int vcpu_fd, const struct kvm_host *h, unsigned index, unsig
 	return r;
 }
 
-#define APIC_SPIV 0xF0
-#define APIC_LVT0 0x350
-#define APIC_LVT1 0x360
+#define APIC_SPIV	 0xF0
+#define APIC_LVT0	 0x350
+#define APIC_LVT1	 0x360
 #define APIC_MODE_EXTINT (7u << 8)
-#define APIC_MODE_NMI (4u << 8)
+#define APIC_MODE_NMI	 (4u << 8)
 
 static void apic_set(struct kvm_lapic_state *l, unsigned reg, uint32_t v)
 {
@@ -125,7 +125,8 @@ int cpu_setup_lapic_virtual_wire(int vcpu_fd)
 		return -errno;
 	apic_set(&l, APIC_LVT0, APIC_MODE_EXTINT);
 	apic_set(&l, APIC_LVT1, APIC_MODE_NMI);
-	apic_set(&l, APIC_SPIV, apic_get(&l, APIC_SPIV) | 0x1FF); /* enabled, spurious vector 0xFF */
+	apic_set(&l, APIC_SPIV,
+		 apic_get(&l, APIC_SPIV) | 0x1FF); /* enabled, spurious vector 0xFF */
 	return ioctl(vcpu_fd, KVM_SET_LAPIC, &l) ? -errno : 0;
 }
 

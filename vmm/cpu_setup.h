@@ -1,4 +1,5 @@
-/* Puts a fresh vCPU into the state a boot path promises: CPUID, local APIC wiring, FPU, segments, registers. */
+/* Puts a fresh vCPU into the state a boot path promises: CPUID, local APIC wiring, FPU, segments,
+ * registers. */
 #ifndef TINYVMM_VMM_CPU_SETUP_H
 #define TINYVMM_VMM_CPU_SETUP_H
 

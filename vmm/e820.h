@@ -1,4 +1,5 @@
-/* The guest's physical memory map (E820), derived from its RAM layout; shared by all loaders and the BIOS. */
+/* The guest's physical memory map (E820), derived from its RAM layout; shared by all loaders and
+ * the BIOS. */
 #ifndef TINYVMM_VMM_E820_H
 #define TINYVMM_VMM_E820_H
 
@@ -29,7 +30,8 @@ struct e820_map {
  */
 void e820_build(struct e820_map *map, const struct guest_mem *m);
 
-/* KiB of conventional memory below 640K, and of contiguous RAM from 1 MiB (multiboot's mem_lower/upper). */
+/* KiB of conventional memory below 640K, and of contiguous RAM from 1 MiB (multiboot's
+ * mem_lower/upper). */
 uint32_t e820_mem_lower_kib(const struct guest_mem *m);
 uint32_t e820_mem_upper_kib(const struct guest_mem *m);
 

@@ -1,4 +1,5 @@
-/* Decodes the few instructions kvm_pvm fails to emulate in guest kernel mode and that can be finished exactly. */
+/* Decodes the few instructions kvm_pvm fails to emulate in guest kernel mode and that can be
+ * finished exactly. */
 #include "vmm/emul_fixup.h"
 
 struct fixup emul_fixup_decode(const uint8_t *insn, size_t len, unsigned cpl)
@@ -8,7 +9,8 @@ struct fixup emul_fixup_decode(const uint8_t *insn, size_t len, unsigned cpl)
 		return (struct fixup){FIXUP_FWAIT, 1, "fwait"};
 	if (len >= 1 && insn[0] == 0xCC)
 		return (struct fixup){FIXUP_INJECT_BP, 1, "int3"};
-	if (len >= 3 && insn[0] == 0x0F && insn[1] == 0x01 && (insn[2] == 0xCA || insn[2] == 0xCB)) {
+	if (len >= 3 && insn[0] == 0x0F && insn[1] == 0x01 &&
+	    (insn[2] == 0xCA || insn[2] == 0xCB)) {
 		if (cpl != 0)
 			return none;
 		if (insn[2] == 0xCA)

@@ -1,4 +1,5 @@
-/* Finishing instructions a software KVM cannot emulate in guest kernel mode, where that can be done exactly. */
+/* Finishing instructions a software KVM cannot emulate in guest kernel mode, where that can be done
+ * exactly. */
 #ifndef TINYVMM_VMM_EMUL_FIXUP_H
 #define TINYVMM_VMM_EMUL_FIXUP_H
 
@@ -6,11 +7,11 @@
 #include <stdint.h>
 
 enum fixup_kind {
-	FIXUP_NONE,	    /* not an instruction we can finish: the VM must stop */
-	FIXUP_FWAIT,	    /* a no-op unless an unmasked x87 exception is pending (#MF) */
-	FIXUP_SET_AC,	    /* STAC */
-	FIXUP_CLEAR_AC,	    /* CLAC */
-	FIXUP_INJECT_BP,    /* INT3: deliver #BP as a trap after the instruction */
+	FIXUP_NONE,	 /* not an instruction we can finish: the VM must stop */
+	FIXUP_FWAIT,	 /* a no-op unless an unmasked x87 exception is pending (#MF) */
+	FIXUP_SET_AC,	 /* STAC */
+	FIXUP_CLEAR_AC,	 /* CLAC */
+	FIXUP_INJECT_BP, /* INT3: deliver #BP as a trap after the instruction */
 };
 
 struct fixup {

@@ -1,4 +1,5 @@
-/* Dispatches KVM exits: port I/O to the bus, MMIO to nothing, failures to a reason, fixups in place. */
+/* Dispatches KVM exits: port I/O to the bus, MMIO to nothing, failures to a reason, fixups in
+ * place. */
 #include "vmm/exit.h"
 
 #include <stdarg.h>
@@ -12,7 +13,7 @@
 #define VEC_MF 16
 
 static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
 {
@@ -138,13 +139,13 @@ static enum exit_action do_internal_error(struct exit_env *env, struct kvm_run *
 	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
 		return do_emulation_failure(env, run);
 	static const char *const names[] = {
-		[KVM_INTERNAL_ERROR_SIMUL_EX] = "exception while delivering an exception",
-		[KVM_INTERNAL_ERROR_DELIVERY_EV] = "event delivery failed",
-		[KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON] = "unexpected hardware exit reason",
+	    [KVM_INTERNAL_ERROR_SIMUL_EX] = "exception while delivering an exception",
+	    [KVM_INTERNAL_ERROR_DELIVERY_EV] = "event delivery failed",
+	    [KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON] = "unexpected hardware exit reason",
 	};
 	uint32_t sub = run->internal.suberror;
-	const char *name = sub < sizeof(names) / sizeof(names[0]) && names[sub] ? names[sub]
-										: "unknown suberror";
+	const char *name =
+	    sub < sizeof(names) / sizeof(names[0]) && names[sub] ? names[sub] : "unknown suberror";
 	return crash(env, "KVM internal error %u (%s)", sub, name);
 }
 

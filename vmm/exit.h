@@ -1,4 +1,5 @@
-/* The vCPU exit dispatcher: a plain function from one struct kvm_run to what the vCPU loop does next. */
+/* The vCPU exit dispatcher: a plain function from one struct kvm_run to what the vCPU loop does
+ * next. */
 #ifndef TINYVMM_VMM_EXIT_H
 #define TINYVMM_VMM_EXIT_H
 

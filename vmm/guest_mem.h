@@ -11,10 +11,10 @@
 #define GUEST_HIGH_RAM_BASE 0x100000000ULL
 
 /* Legacy PC areas inside the first MiB (RAM-backed, but not usable by the OS). */
-#define GUEST_EBDA_BASE 0x9FC00ULL   /* 1 KiB extended BIOS data area */
-#define GUEST_VGA_BASE  0xA0000ULL   /* VGA window; text buffer at 0xB8000 */
-#define GUEST_BIOS_BASE 0xE0000ULL   /* option ROMs, ACPI tables, BIOS */
-#define GUEST_HIGH_MEM  0x100000ULL  /* 1 MiB */
+#define GUEST_EBDA_BASE 0x9FC00ULL  /* 1 KiB extended BIOS data area */
+#define GUEST_VGA_BASE	0xA0000ULL  /* VGA window; text buffer at 0xB8000 */
+#define GUEST_BIOS_BASE 0xE0000ULL  /* option ROMs, ACPI tables, BIOS */
+#define GUEST_HIGH_MEM	0x100000ULL /* 1 MiB */
 
 struct guest_region {
 	uint64_t gpa;
@@ -23,7 +23,7 @@ struct guest_region {
 };
 
 struct guest_mem {
-	uint8_t *host;	   /* one anonymous mapping of ram_size bytes */
+	uint8_t *host; /* one anonymous mapping of ram_size bytes */
 	uint64_t ram_size;
 	unsigned nregions; /* 1, or 2 when RAM crosses GUEST_LOW_RAM_LIMIT */
 	struct guest_region regions[2];

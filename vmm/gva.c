@@ -4,13 +4,13 @@
 #include <errno.h>
 #include <string.h>
 
-#define CR0_PG	   (1ULL << 31)
-#define CR4_PAE	   (1ULL << 5)
-#define CR4_LA57   (1ULL << 12)
-#define EFER_LMA   (1ULL << 10)
-#define PTE_P	   1ULL
-#define PTE_PS	   (1ULL << 7)
-#define PTE_ADDR   0x000FFFFFFFFFF000ULL
+#define CR0_PG	 (1ULL << 31)
+#define CR4_PAE	 (1ULL << 5)
+#define CR4_LA57 (1ULL << 12)
+#define EFER_LMA (1ULL << 10)
+#define PTE_P	 1ULL
+#define PTE_PS	 (1ULL << 7)
+#define PTE_ADDR 0x000FFFFFFFFFF000ULL
 
 int gva_translate(const struct guest_mem *m, const struct gva_ctx *c, uint64_t gva, uint64_t *gpa)
 {

@@ -63,8 +63,7 @@ const char *kvm_backend_describe(enum kvm_backend b)
 static struct kvm_cpuid2 *supported_cpuid(int fd)
 {
 	for (unsigned n = 64; n <= 4096; n *= 2) {
-		struct kvm_cpuid2 *c =
-			calloc(1, sizeof(*c) + n * sizeof(struct kvm_cpuid_entry2));
+		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(struct kvm_cpuid_entry2));
 		if (!c)
 			return NULL;
 		c->nent = n;
@@ -84,8 +83,9 @@ int kvm_host_open(struct kvm_host *h, const char *path, const char **why)
 	if (h->fd < 0) {
 		int err = errno;
 		if (err == ENOENT)
-			*why = "no /dev/kvm: load kvm_intel or kvm_amd (modprobe), or enable "
-			       "virtualization in the firmware or nested virtualization in the host";
+			*why =
+			    "no /dev/kvm: load kvm_intel or kvm_amd (modprobe), or enable "
+			    "virtualization in the firmware or nested virtualization in the host";
 		else if (err == EACCES || err == EPERM)
 			*why = "/dev/kvm is not accessible: add this user to the kvm group "
 			       "(usermod -aG kvm $USER) or run as root";

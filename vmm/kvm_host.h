@@ -1,4 +1,5 @@
-/* The process's handle on /dev/kvm: opened once, shared read-only by every VM, and which backend it is. */
+/* The process's handle on /dev/kvm: opened once, shared read-only by every VM, and which backend it
+ * is. */
 #ifndef TINYVMM_VMM_KVM_HOST_H
 #define TINYVMM_VMM_KVM_HOST_H
 

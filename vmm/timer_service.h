@@ -1,4 +1,5 @@
-/* The process-wide timer service: one thread and one deadline heap serve the device timers of every VM. */
+/* The process-wide timer service: one thread and one deadline heap serve the device timers of every
+ * VM. */
 #ifndef TINYVMM_VMM_TIMER_SERVICE_H
 #define TINYVMM_VMM_TIMER_SERVICE_H
 
@@ -10,17 +11,17 @@
 struct timer_service {
 	struct timer_base base; /* what devices are handed */
 	pthread_mutex_t lock;
-	pthread_cond_t wake;	/* the heap's head changed, or stop */
-	pthread_cond_t idle;	/* a fire() finished */
+	pthread_cond_t wake; /* the heap's head changed, or stop */
+	pthread_cond_t idle; /* a fire() finished */
 	pthread_t thread;
 	bool running;
 	bool stop;
 	struct timer **heap;
 	size_t n, cap;
-	struct timer *firing;	/* the timer whose fire() is running, if any */
-	uint64_t origin_ns;	/* CLOCK_MONOTONIC at start: now() counts from here */
-	int64_t wall_epoch_s;	/* CLOCK_REALTIME seconds at origin */
-	uint64_t fires;		/* statistics */
+	struct timer *firing; /* the timer whose fire() is running, if any */
+	uint64_t origin_ns;   /* CLOCK_MONOTONIC at start: now() counts from here */
+	int64_t wall_epoch_s; /* CLOCK_REALTIME seconds at origin */
+	uint64_t fires;	      /* statistics */
 };
 
 /* Starts the service thread. 0 or -errno. */

@@ -83,12 +83,12 @@ int vcpu_create(struct vcpu *c, struct vm *vm, unsigned index)
 	c->env.bus = &vm->bus;
 	c->env.mem = &vm->mem;
 	c->env.acc = (struct vcpu_access){
-		.get_regs = acc_get_regs,
-		.set_regs = acc_set_regs,
-		.get_sregs = acc_get_sregs,
-		.get_fpu = acc_get_fpu,
-		.inject_exception = acc_inject,
-		.ctx = c,
+	    .get_regs = acc_get_regs,
+	    .set_regs = acc_set_regs,
+	    .get_sregs = acc_get_sregs,
+	    .get_fpu = acc_get_fpu,
+	    .inject_exception = acc_inject,
+	    .ctx = c,
 	};
 	return 0;
 }

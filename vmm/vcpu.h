@@ -1,4 +1,5 @@
-/* One vCPU: its KVM fd, its kvm_run page, the thread that loops on KVM_RUN, and its exit counters. */
+/* One vCPU: its KVM fd, its kvm_run page, the thread that loops on KVM_RUN, and its exit counters.
+ */
 #ifndef TINYVMM_VMM_VCPU_H
 #define TINYVMM_VMM_VCPU_H
 

@@ -1,4 +1,5 @@
-/* VM life cycle: create (KVM VM, irqchip, routing, memory, devices, vCPUs), load, run, stop, destroy. */
+/* VM life cycle: create (KVM VM, irqchip, routing, memory, devices, vCPUs), load, run, stop,
+ * destroy. */
 #include "vmm/vm.h"
 
 #include <errno.h>
@@ -15,11 +16,11 @@
 
 /* Intel VT-x wants three pages for the real-mode TSS and one for the identity map,
  * somewhere no RAM is: just below the BIOS alias at 4 GiB, as PC VMMs do. */
-#define VM_TSS_ADDR 0xFFFBD000ULL
+#define VM_TSS_ADDR	     0xFFFBD000ULL
 #define VM_IDENTITY_MAP_ADDR 0xFFFBC000ULL
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
@@ -44,10 +45,10 @@ static int map_memory(struct vm *vm)
 	for (unsigned i = 0; i < vm->mem.nregions; i++) {
 		const struct guest_region *r = &vm->mem.regions[i];
 		struct kvm_userspace_memory_region reg = {
-			.slot = i,
-			.guest_phys_addr = r->gpa,
-			.memory_size = r->size,
-			.userspace_addr = (uint64_t)(uintptr_t)(vm->mem.host + r->host_offset),
+		    .slot = i,
+		    .guest_phys_addr = r->gpa,
+		    .memory_size = r->size,
+		    .userspace_addr = (uint64_t)(uintptr_t)(vm->mem.host + r->host_offset),
 		};
 		if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &reg))
 			return -errno;

@@ -1,4 +1,5 @@
-/* One virtual machine: its KVM fds, RAM, port bus, devices and vCPU threads, with no state outside it. */
+/* One virtual machine: its KVM fds, RAM, port bus, devices and vCPU threads, with no state outside
+ * it. */
 #ifndef TINYVMM_VMM_VM_H
 #define TINYVMM_VMM_VM_H
 
@@ -20,7 +21,7 @@
 #include "vmm/vcpu.h"
 
 #define VM_MAX_VCPUS 64
-#define VM_NAME_MAX 64
+#define VM_NAME_MAX  64
 
 enum vm_pit_kind {
 	VM_PIT_USER,   /* our 8254 model on the shared timer service */
@@ -40,8 +41,8 @@ enum vm_end {
 	VM_END_DEBUG_EXIT, /* status = (v << 1) | 1 */
 	VM_END_POWEROFF,
 	VM_END_RESET,
-	VM_END_CRASH,	   /* message says why */
-	VM_END_STOPPED,	   /* stopped from outside (signal, population manager) */
+	VM_END_CRASH,	/* message says why */
+	VM_END_STOPPED, /* stopped from outside (signal, population manager) */
 };
 
 struct vm_result {

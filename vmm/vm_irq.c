@@ -1,4 +1,5 @@
-/* GSI routing that matches a PC (IRQ0 on IOAPIC pin 2) and KVM_IRQ_LINE-backed IRQ lines for devices. */
+/* GSI routing that matches a PC (IRQ0 on IOAPIC pin 2) and KVM_IRQ_LINE-backed IRQ lines for
+ * devices. */
 #include "vmm/vm_irq.h"
 
 #include <errno.h>

@@ -45,12 +45,12 @@ static int64_t vc_epoch(struct timer_base *tb)
 void vclock_init(struct vclock *vc, int64_t epoch_s)
 {
 	*vc = (struct vclock){
-		.base = {.now = vc_now,
-			 .arm = vc_arm,
-			 .cancel = vc_cancel,
-			 .detach = vc_cancel,
-			 .wall_epoch_s = vc_epoch},
-		.epoch_s = epoch_s,
+	    .base = {.now = vc_now,
+		     .arm = vc_arm,
+		     .cancel = vc_cancel,
+		     .detach = vc_cancel,
+		     .wall_epoch_s = vc_epoch},
+	    .epoch_s = epoch_s,
 	};
 }
 

@@ -70,8 +70,9 @@ Test(cli_args, run_options)
 {
 	struct run_opts o;
 	char err[256];
-	const char *a[] = {"-m", "4", "-kernel", "k", "--initrd", "m1 x,m2", "-append", "a b",
-			   "-serial", "file:/tmp/s", "-no-reboot", "-name", "l4_1", "-smp", "2"};
+	const char *a[] = {"-m",	 "4",	    "-kernel", "k",	  "--initrd",
+			   "m1 x,m2",	 "-append", "a b",     "-serial", "file:/tmp/s",
+			   "-no-reboot", "-name",   "l4_1",    "-smp",	  "2"};
 	cr_assert_eq(parse(&o, err, a, 15), 0, "%s", err);
 	cr_assert_eq(o.ram_bytes, 4ULL << 20);
 	cr_assert_str_eq(o.kernel, "k");

@@ -8,8 +8,12 @@
 
 Test(cpu_setup, protected_mode_entry_is_flat_and_unpaged)
 {
-	struct boot_entry e = {.mode = CPU_PROT32, .rip = 0x100000, .rax = 0x2BADB002,
-			       .rbx = 0x8000, .gdt_base = 0x500, .gdt_limit = 31};
+	struct boot_entry e = {.mode = CPU_PROT32,
+			       .rip = 0x100000,
+			       .rax = 0x2BADB002,
+			       .rbx = 0x8000,
+			       .gdt_base = 0x500,
+			       .gdt_limit = 31};
 	struct kvm_sregs s;
 	memset(&s, 0, sizeof(s));
 	cpu_sregs_for_entry(&s, &e);

@@ -87,8 +87,8 @@ static void setup(void)
 	memset(&env, 0, sizeof(env));
 	env.bus = &bus;
 	env.mem = &mem;
-	env.acc = (struct vcpu_access){f_get_regs, f_set_regs, f_get_sregs, f_get_fpu, f_inject,
-				       &cpu};
+	env.acc =
+	    (struct vcpu_access){f_get_regs, f_set_regs, f_get_sregs, f_get_fpu, f_inject, &cpu};
 	run = calloc(1, RUN_SIZE);
 }
 

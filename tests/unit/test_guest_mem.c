@@ -80,7 +80,8 @@ Test(e820, map_of_a_small_guest)
 	cr_assert_eq(e820_mem_lower_kib(&m), 639);
 	cr_assert_eq(e820_mem_upper_kib(&m), 31 * 1024);
 	for (unsigned i = 1; i < map.n; i++)
-		cr_assert(map.e[i].addr >= map.e[i - 1].addr + map.e[i - 1].size, "sorted, disjoint");
+		cr_assert(map.e[i].addr >= map.e[i - 1].addr + map.e[i - 1].size,
+			  "sorted, disjoint");
 }
 
 Test(e820, map_with_high_ram_and_tiny_guest)

@@ -92,7 +92,8 @@ Test(timer_service, many_timers_keep_heap_order)
 	for (unsigned i = 0; i < N; i++) {
 		counter_init(&cs[i], &ts.base);
 		/* a scrambled order of deadlines between 1 and 40 ms */
-		ts.base.arm(&ts.base, &cs[i].t, now + 1000000 + (uint64_t)((i * 7919) % N) * 200000);
+		ts.base.arm(&ts.base, &cs[i].t,
+			    now + 1000000 + (uint64_t)((i * 7919) % N) * 200000);
 	}
 	for (unsigned i = 0; i < N; i += 3)
 		ts.base.cancel(&ts.base, &cs[i].t);

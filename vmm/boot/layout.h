@@ -1,4 +1,5 @@
-/* Where direct boot puts things in low guest memory: the one drawing of the boot-time memory map. */
+/* Where direct boot puts things in low guest memory: the one drawing of the boot-time memory map.
+ */
 #ifndef TINYVMM_VMM_BOOT_LAYOUT_H
 #define TINYVMM_VMM_BOOT_LAYOUT_H
 
@@ -12,22 +13,22 @@
  * 0x10000-0x1FFFF  command lines: kernel first, then module strings
  * 0x100000-        kernel; modules / initrd after it (multiboot) or at the top of RAM (Linux)
  */
-#define BOOT_GDT_ADDR        0x500ULL
+#define BOOT_GDT_ADDR	     0x500ULL
 #define BOOT_PAGE_TABLE_ADDR 0x1000ULL
 #define BOOT_PAGE_TABLE_END  0x7000ULL
 #define BOOT_ZERO_PAGE_ADDR  0x7000ULL
-#define BOOT_MBI_ADDR        0x8000ULL
-#define BOOT_MBI_END         0x9000ULL
-#define BOOT_STACK_TOP       0x10000ULL
+#define BOOT_MBI_ADDR	     0x8000ULL
+#define BOOT_MBI_END	     0x9000ULL
+#define BOOT_STACK_TOP	     0x10000ULL
 #define BOOT_CMDLINE_ADDR    0x10000ULL
 #define BOOT_CMDLINE_END     0x20000ULL
-#define BOOT_KERNEL_MIN      0x100000ULL
+#define BOOT_KERNEL_MIN	     0x100000ULL
 
 /* Direct boot needs this much RAM for the areas above plus a minimal kernel. */
-#define BOOT_MIN_RAM         (2ULL << 20)
+#define BOOT_MIN_RAM (2ULL << 20)
 
 #define BOOT_SEL_CODE32 0x08
 #define BOOT_SEL_CODE64 0x10
-#define BOOT_SEL_DATA   0x18
+#define BOOT_SEL_DATA	0x18
 
 #endif

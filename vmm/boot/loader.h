@@ -1,4 +1,5 @@
-/* Direct-boot loaders: kernel bytes + a guest memory window in, an entry CPU state out. No KVM here. */
+/* Direct-boot loaders: kernel bytes + a guest memory window in, an entry CPU state out. No KVM
+ * here. */
 #ifndef TINYVMM_VMM_BOOT_LOADER_H
 #define TINYVMM_VMM_BOOT_LOADER_H
 
@@ -22,16 +23,16 @@ struct boot_request {
 	unsigned nmodules;   /* multiboot modules, or one Linux initrd */
 	struct blob modules[BOOT_MAX_MODULES];
 	const char *module_args[BOOT_MAX_MODULES]; /* multiboot module strings */
-	uint64_t flat_load_addr; /* BOOT_FLAT64 only */
+	uint64_t flat_load_addr;		   /* BOOT_FLAT64 only */
 };
 
 enum boot_format {
 	BOOT_UNKNOWN = 0,
 	BOOT_MULTIBOOT, /* multiboot v1 header in the first 8 KiB (ELF32/ELF64 or a.out kludge) */
-	BOOT_BZIMAGE,   /* Linux boot protocol, "HdrS" setup header */
-	BOOT_VMLINUX,   /* uncompressed Linux ELF64 */
-	BOOT_ELF64,     /* any other ELF64 kernel: 64-bit entry */
-	BOOT_FLAT64,    /* raw 64-bit image at flat_load_addr (must be asked for) */
+	BOOT_BZIMAGE,	/* Linux boot protocol, "HdrS" setup header */
+	BOOT_VMLINUX,	/* uncompressed Linux ELF64 */
+	BOOT_ELF64,	/* any other ELF64 kernel: 64-bit entry */
+	BOOT_FLAT64,	/* raw 64-bit image at flat_load_addr (must be asked for) */
 };
 
 enum cpu_mode {
@@ -46,19 +47,19 @@ struct boot_entry {
 	uint64_t rip;
 	uint64_t rsp;
 	uint64_t rax, rbx, rsi, rdi;
-	uint64_t cr3;	    /* CPU_LONG64: root of the identity page tables */
-	uint64_t gdt_base;  /* a GDT the loader placed in guest memory */
+	uint64_t cr3;	   /* CPU_LONG64: root of the identity page tables */
+	uint64_t gdt_base; /* a GDT the loader placed in guest memory */
 	uint16_t gdt_limit;
 };
 
 /* Loader errors, reported once by the caller with the message from boot_strerror(). */
 enum boot_error {
 	BOOT_OK = 0,
-	BOOT_ENOTKERNEL = -1,  /* neither multiboot nor bzImage nor ELF64 */
-	BOOT_EMALFORMED = -2,  /* header or segment table inconsistent with the file */
-	BOOT_ETOOBIG = -3,     /* kernel, modules or initrd do not fit in guest RAM */
-	BOOT_EUNSUPPORTED = -4,/* valid but asks for something we do not do (e.g. video mode) */
-	BOOT_ETOOMANY = -5,    /* too many modules */
+	BOOT_ENOTKERNEL = -1,	/* neither multiboot nor bzImage nor ELF64 */
+	BOOT_EMALFORMED = -2,	/* header or segment table inconsistent with the file */
+	BOOT_ETOOBIG = -3,	/* kernel, modules or initrd do not fit in guest RAM */
+	BOOT_EUNSUPPORTED = -4, /* valid but asks for something we do not do (e.g. video mode) */
+	BOOT_ETOOMANY = -5,	/* too many modules */
 };
 
 const char *boot_strerror(int err);
