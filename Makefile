@@ -71,7 +71,7 @@ test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN)
 
 # The default job: boot the hello guest. (The population manager will take this over.)
 run: $(B)/tinyvmm $(B)/tests/guests/hello
-	$(B)/tinyvmm run -m 4 -kernel $(B)/tests/guests/hello
+	scripts/run-default.sh $(B)
 
 bench: $(B)/tinyvmm $(GUEST_BIN)
 	scripts/setup.sh scripts/bench-packages.txt
