@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
 #include "devices/device.h"
 #include "devices/kbc.h"
@@ -58,6 +59,7 @@ struct vm_devices {
 	struct kbc kbc;
 	struct sysport sysport;
 	struct debug_exit debug_exit;
+	struct acpi_pm acpi_pm;
 	bool user_pit;
 };
 

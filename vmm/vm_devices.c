@@ -10,11 +10,11 @@
 #include "vmm/vm_irq.h"
 
 #define COM1_BASE 0x3F8
-#define COM1_IRQ 4
-#define RTC_BASE 0x70
-#define RTC_IRQ 8
-#define PIT_BASE 0x40
-#define PIT_IRQ 0
+#define COM1_IRQ  4
+#define RTC_BASE  0x70
+#define RTC_IRQ	  8
+#define PIT_BASE  0x40
+#define PIT_IRQ	  0
 
 static void device_stop(void *ctx, enum vm_stop_kind kind, int status)
 {
@@ -94,22 +94,27 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	struct debug_exit_config dc = {.stopper = stopper};
 	if ((r = debug_exit_init(&d->debug_exit, &dc)))
 		goto err_sysport;
+	struct acpi_pm_config ac = {
+	    .sci = vm_irq_line(&vm->fd, ACPI_PM_SCI_IRQ), .timers = vm->timers, .stopper = stopper};
+	if ((r = acpi_pm_init(&d->acpi_pm, &ac)))
+		goto err_debug_exit;
 
 	const struct port_range ranges[] = {
-		{COM1_BASE, 8, &uart_io_ops, &d->com1, "COM1"},
-		{RTC_BASE, 2, &rtc_io_ops, &d->rtc, "RTC/CMOS"},
-		{0x60, 1, &kbc_data_io_ops, &d->kbc, "keyboard controller data"},
-		{0x64, 1, &kbc_cmd_io_ops, &d->kbc, "keyboard controller command"},
-		{0x92, 1, &sysport_92_io_ops, &d->sysport, "port 0x92"},
-		{0x80, 1, &sysport_post_io_ops, &d->sysport, "POST port"},
-		{DEBUG_EXIT_PORT, 4, &debug_exit_io_ops, &d->debug_exit, "debug exit"},
+	    {COM1_BASE, 8, &uart_io_ops, &d->com1, "COM1"},
+	    {RTC_BASE, 2, &rtc_io_ops, &d->rtc, "RTC/CMOS"},
+	    {0x60, 1, &kbc_data_io_ops, &d->kbc, "keyboard controller data"},
+	    {0x64, 1, &kbc_cmd_io_ops, &d->kbc, "keyboard controller command"},
+	    {0x92, 1, &sysport_92_io_ops, &d->sysport, "port 0x92"},
+	    {0x80, 1, &sysport_post_io_ops, &d->sysport, "POST port"},
+	    {DEBUG_EXIT_PORT, 4, &debug_exit_io_ops, &d->debug_exit, "debug exit"},
+	    {ACPI_PM_BASE, ACPI_PM_LEN, &acpi_pm_io_ops, &d->acpi_pm, "ACPI PM"},
 	};
 	if ((r = register_all(vm, ranges, sizeof(ranges) / sizeof(ranges[0]), err, errlen)))
 		goto err_all;
 	if (d->user_pit) {
 		const struct port_range pit_ranges[] = {
-			{PIT_BASE, 4, &pit_io_ops, &d->pit, "PIT"},
-			{0x61, 1, &pit_port61_io_ops, &d->pit, "port 0x61"},
+		    {PIT_BASE, 4, &pit_io_ops, &d->pit, "PIT"},
+		    {0x61, 1, &pit_port61_io_ops, &d->pit, "port 0x61"},
 		};
 		if ((r = register_all(vm, pit_ranges, 2, err, errlen)))
 			goto err_all;
@@ -120,6 +125,8 @@ fail_msg:
 	snprintf(err, errlen, "cannot create the devices: %s", strerror(-r));
 	return r;
 err_all:
+	acpi_pm_destroy(&d->acpi_pm);
+err_debug_exit:
 	debug_exit_destroy(&d->debug_exit);
 err_sysport:
 	sysport_destroy(&d->sysport);
@@ -140,6 +147,7 @@ err_uart:
 void vm_devices_destroy(struct vm *vm)
 {
 	struct vm_devices *d = &vm->dev;
+	acpi_pm_destroy(&d->acpi_pm);
 	debug_exit_destroy(&d->debug_exit);
 	sysport_destroy(&d->sysport);
 	kbc_destroy(&d->kbc);
