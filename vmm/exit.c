@@ -33,6 +33,9 @@ static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t 
 		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", run->io.port,
 			     size, run->io.count);
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	if (env->service.handle && run->io.port == env->service.port &&
+	    run->io.direction == KVM_EXIT_IO_OUT && size == 1 && run->io.count == 1)
+		return (enum exit_action)env->service.handle(env->service.ctx, env, data[0]);
 	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
 		uint32_t v = 0;
 		if (run->io.direction == KVM_EXIT_IO_OUT) {

@@ -10,7 +10,9 @@
 #include "vmm/bus.h"
 #include "vmm/guest_mem.h"
 
-/* What the dispatcher may need of the vCPU beyond kvm_run (only for emulation fixups). */
+struct exit_env;
+
+/* What the dispatcher may need of the vCPU beyond kvm_run (emulation fixups, services). */
 struct vcpu_access {
 	int (*get_regs)(void *ctx, struct kvm_regs *r);
 	int (*set_regs)(void *ctx, const struct kvm_regs *r);
@@ -24,10 +26,22 @@ struct exit_stats {
 	uint64_t total, io, mmio, fixups, other;
 };
 
+/*
+ * A port whose handler needs the vCPU's registers (the BIOS service port): an OUT of one
+ * byte there goes to service() instead of the bus. It returns an enum exit_action and
+ * may fill env->why.
+ */
+struct exit_service {
+	uint16_t port;
+	int (*handle)(void *ctx, struct exit_env *env, uint8_t value);
+	void *ctx;
+};
+
 struct exit_env {
 	struct io_bus *bus;
 	const struct guest_mem *mem;
 	struct vcpu_access acc;
+	struct exit_service service; /* handle == NULL: none */
 	struct exit_stats stats;
 	char why[256]; /* set when the action ends the VM */
 };

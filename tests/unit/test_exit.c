@@ -1,5 +1,6 @@
 /* Unit tests of the exit dispatcher on hand-built kvm_run structures and a fake vCPU. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,4 +278,37 @@ Test(emul_fixup, decode_is_exact)
 	cr_assert_eq(emul_fixup_decode(NULL, 0, 0).kind, FIXUP_NONE);
 	cr_assert_eq(emul_fixup_decode((const uint8_t[]){0xDD, 0xD8}, 2, 0).kind, FIXUP_NONE,
 		     "x87 arithmetic is not faked");
+}
+
+static int svc_calls;
+static uint8_t svc_value;
+
+static int fake_service(void *ctx, struct exit_env *e, uint8_t value)
+{
+	(void)ctx;
+	svc_calls++;
+	svc_value = value;
+	snprintf(e->why, sizeof(e->why), "service said stop");
+	return value == 0xEE ? EXIT_CRASH : EXIT_CONTINUE;
+}
+
+Test(exit_dispatch, the_service_port_bypasses_the_bus)
+{
+	svc_calls = 0;
+	env.service = (struct exit_service){.port = 0x3F9, .handle = fake_service};
+	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 1, 1, 512);
+	((uint8_t *)run)[512] = 0x13;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(svc_calls, 1);
+	cr_assert_eq(svc_value, 0x13);
+	cr_assert_eq(dev.nout, 0, "the bus device on the same port saw nothing");
+	((uint8_t *)run)[512] = 0xEE;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	/* reads and wide or string writes to the port are ordinary bus accesses */
+	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 2, 1, 512);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 1, 3, 512);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(svc_calls, 2);
+	cr_assert_eq(dev.nout, 4);
 }
