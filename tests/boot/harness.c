@@ -240,6 +240,48 @@ int harness_run_tinyvmm(const char *const args[], const char *cwd, unsigned time
 	return harness_run(argv, cwd, timeout_s, r);
 }
 
+int harness_boot_guest(const char *guest, const char *const extra[], const char *cwd,
+		       unsigned timeout_s, struct run_result *r)
+{
+	char kernel[PATH_MAX];
+	const char *args[MAX_ARGS];
+	size_t n = 0;
+
+	memset(r, 0, sizeof(*r));
+	int err = harness_guest_path(kernel, sizeof(kernel), guest);
+	if (err)
+		return err;
+	args[n++] = "run";
+	args[n++] = "-kernel";
+	args[n++] = kernel;
+	for (size_t i = 0; extra && extra[i]; i++) {
+		/* room for tinyvmm's own argv[0] and the terminating NULL */
+		if (n + 2 >= MAX_ARGS)
+			return -E2BIG;
+		args[n++] = extra[i];
+	}
+	args[n] = NULL;
+	return harness_run_tinyvmm(args, cwd, timeout_s, r);
+}
+
+size_t harness_out_count(const struct run_result *r, const char *needle)
+{
+	size_t len = strlen(needle), n = 0;
+	const char *p = r->out, *end = r->out + r->out_len;
+	if (!p || len == 0)
+		return 0;
+	while ((p = memmem(p, (size_t)(end - p), needle, len)) != NULL) {
+		n++;
+		p += len;
+	}
+	return n;
+}
+
+int harness_out_has(const struct run_result *r, const char *needle)
+{
+	return harness_out_count(r, needle) > 0;
+}
+
 void harness_result_free(struct run_result *r)
 {
 	free(r->out);

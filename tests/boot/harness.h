@@ -52,6 +52,19 @@ int harness_run(const char *const argv[], const char *cwd, unsigned timeout_s,
 int harness_run_tinyvmm(const char *const args[], const char *cwd, unsigned timeout_s,
 			struct run_result *r);
 
+/*
+ * Boots build/tests/guests/GUEST: "run -kernel <its path>" followed by `extra`
+ * (NULL-terminated, at most 27; NULL for none). -ENOENT if the guest was not built.
+ */
+int harness_boot_guest(const char *guest, const char *const extra[], const char *cwd,
+		       unsigned timeout_s, struct run_result *r);
+
+/* Whether the captured stdout holds `needle`; binary-safe (a guest may print NUL bytes). */
+int harness_out_has(const struct run_result *r, const char *needle);
+
+/* How many times `needle` occurs in the captured stdout, binary-safe. */
+size_t harness_out_count(const struct run_result *r, const char *needle);
+
 void harness_result_free(struct run_result *r);
 
 /* How the run ended, in words, for assertion messages: "exited with status 3", "timed out ...". */
