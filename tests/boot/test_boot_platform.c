@@ -1,0 +1,85 @@
+/* Boot tests of the platform around the guest: several vCPUs, the in-kernel PIT, RAM across the
+ * 3 GiB hole. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/boot/harness.h"
+
+#define PLATFORM_TIMEOUT_S 30
+/* pit_rate waits for up to two RTC seconds; leave room for slow, emulating hosts. */
+#define PIT_TIMEOUT_S 40
+#define BIG_RAM_MIB   3584
+
+static void expect_pass(const char *guest, const char *const extra[], unsigned timeout_s)
+{
+	char pass[64], how[96];
+	struct run_result r;
+	int err = harness_boot_guest(guest, extra, NULL, timeout_s, &r);
+	cr_assert_eq(err, 0, "could not run guest %s (make test builds it): %s", guest,
+		     strerror(-err));
+	snprintf(pass, sizeof(pass), "PASS %s\n", guest);
+	cr_expect(harness_out_has(&r, pass), "%s did not pass:\n%s", guest, r.out);
+	cr_expect_eq(r.status, 1, "tinyvmm %s (want 1); stdout:\n%s\nstderr:\n%s",
+		     harness_describe(&r, how, sizeof(how)), r.out, r.err);
+	harness_result_free(&r);
+}
+
+/* The APs have had no INIT/SIPI: they must stay parked, neither running nor ending the VM. */
+Test(boot_platform, smp2_parks_the_ap_and_hello_passes)
+{
+	HARNESS_REQUIRE_KVM();
+	const char *extra[] = {"-m", "8", "-smp", "2", NULL};
+	expect_pass("hello", extra, PLATFORM_TIMEOUT_S);
+}
+
+Test(boot_platform, smp4_parks_the_aps_and_hello_passes)
+{
+	HARNESS_REQUIRE_KVM();
+	const char *extra[] = {"-m", "8", "-smp", "4", NULL};
+	expect_pass("hello", extra, PLATFORM_TIMEOUT_S);
+}
+
+Test(boot_platform, in_kernel_pit_mode2_1000hz_within_15_percent)
+{
+	HARNESS_REQUIRE_KVM();
+	const char *extra[] = {"-m", "8", "-pit", "kvm", NULL};
+	expect_pass("pit_rate", extra, PIT_TIMEOUT_S);
+}
+
+/*
+ * tinyvmm refuses -m above the host's physical RAM, so on a small host (such as the nested
+ * KVM of make test, 1.5 GiB) these cannot run; they say so instead of passing.
+ */
+static void skip_unless_host_ram(unsigned mib)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+	uint64_t host_mib = pages > 0 && page > 0 ? ((uint64_t)pages * (uint64_t)page) >> 20 : 0;
+	if (host_mib && host_mib < mib)
+		cr_skip_test("host has %llu MiB of RAM; tinyvmm refuses -m %u above that",
+			     (unsigned long long)host_mib, mib);
+}
+
+/* The multiboot map and mem_upper, and the last bytes below 3 GiB, from 32-bit code. */
+Test(boot_platform, ram_above_3g_moves_to_4g_in_the_memory_map)
+{
+	HARNESS_REQUIRE_KVM();
+	skip_unless_host_ram(BIG_RAM_MIB);
+	char mib[16];
+	snprintf(mib, sizeof(mib), "%d", BIG_RAM_MIB);
+	const char *extra[] = {"-m", mib, NULL};
+	expect_pass("bigmem", extra, PLATFORM_TIMEOUT_S);
+}
+
+/* The RAM at 4 GiB itself, written and read from long mode. */
+Test(boot_platform, ram_moved_to_4g_is_backed_and_distinct)
+{
+	HARNESS_REQUIRE_KVM();
+	skip_unless_host_ram(BIG_RAM_MIB);
+	char mib[16];
+	snprintf(mib, sizeof(mib), "%d", BIG_RAM_MIB);
+	const char *extra[] = {"-m", mib, NULL};
+	expect_pass("highmem64", extra, PLATFORM_TIMEOUT_S);
+}
