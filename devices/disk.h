@@ -32,6 +32,7 @@ struct disk {
 	enum disk_kind kind;
 	struct disk_chs chs; /* floppy: from the image size; hard disk: BIOS-style translation */
 	const char *path;
+	char why_buf[80]; /* where a formatted reason from disk_open() lives */
 };
 
 /*
