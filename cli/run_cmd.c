@@ -27,12 +27,6 @@ struct run_files {
 	char *cmdline;
 };
 
-static uint64_t host_ram_bytes(void)
-{
-	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-	return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
-}
-
 static void release_files(struct run_files *f)
 {
 	file_blob_unmap(&f->kernel);
@@ -183,11 +177,11 @@ int run_cmd(int argc, char **argv)
 		run_opts_usage();
 		return TVMM_EXIT_OK;
 	}
-	uint64_t host_ram = host_ram_bytes();
-	if (o.ram_bytes < (1ULL << 20) || (host_ram && o.ram_bytes > host_ram)) {
-		fprintf(
-		    stderr, "tinyvmm run: -m: %llu KiB is outside 1 MiB .. the host's %llu MiB\n",
-		    (unsigned long long)(o.ram_bytes >> 10), (unsigned long long)(host_ram >> 20));
+	/* RAM is reserved lazily (MAP_NORESERVE), so -m may exceed the host's RAM, as in QEMU;
+	 * only sizes no guest could use are refused. */
+	if (o.ram_bytes < RUN_MIN_RAM || o.ram_bytes > RUN_MAX_RAM) {
+		fprintf(stderr, "tinyvmm run: -m: %llu KiB is outside 1 MiB .. 1 TiB\n",
+			(unsigned long long)(o.ram_bytes >> 10));
 		return TVMM_EXIT_USAGE;
 	}
 

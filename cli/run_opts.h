@@ -27,6 +27,8 @@ struct run_opts {
 };
 
 #define RUN_DEFAULT_RAM (64ULL << 20)
+#define RUN_MIN_RAM	(1ULL << 20)
+#define RUN_MAX_RAM	(1ULL << 40)
 
 /*
  * Parses argv (after "run"). On a usage error returns -EINVAL and writes a one-line

@@ -18,12 +18,14 @@ static uint32_t debug_exit_read(void *dev, uint16_t offset, unsigned size)
 
 /*
  * The full written value is shifted, as QEMU does; truncating it to an exit code is
- * left to whoever turns the status into a process exit.
+ * left to whoever turns the status into a process exit. Like QEMU's device, every port
+ * of the range exits, whatever the offset.
  */
 static void debug_exit_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 {
 	struct debug_exit *d = dev;
-	if (offset != 0 || size == 0)
+	(void)offset;
+	if (size == 0)
 		return;
 	uint32_t status = (value & size_mask(size)) << 1 | 1;
 	vm_request_stop(&d->stopper, VM_STOP_DEBUG_EXIT, (int)status);

@@ -6,8 +6,8 @@
 
 /*
  * Register debug_exit_io_ops on [0xf4, 0xf8) (QEMU's iobase=0xf4,iosize=0x04); a 1-port
- * range also works, since accesses of any width arrive at offset 0. Writes at other
- * offsets are ignored.
+ * range also works, since accesses of any width arrive at offset 0. A write at any
+ * offset of the range ends the VM, as QEMU's device does.
  */
 #define DEBUG_EXIT_PORT 0xf4
 #define DEBUG_EXIT_LEN	4

@@ -354,10 +354,19 @@ static uint8_t read_counter(struct pit_channel *c, uint64_t tick)
 	}
 }
 
-/* Keeps `timer` on channel 0's next rising OUT edge, no sooner than the floor allows. */
-static void rearm_locked(struct pit *p, uint64_t now_ns)
+/*
+ * A late timer fire may find edges it slept through. They are replayed, one per fire and
+ * no closer than the floor, so a guest counting ticks sees the programmed rate on a busy
+ * host; a backlog older than this is dropped instead (a stalled host must not be followed
+ * by an interrupt storm).
+ */
+#define PIT_MAX_BACKLOG_NS 50000000ULL
+
+/* Arms `timer` for channel 0's first rising OUT edge after `after` (input ticks), no sooner
+ * than the floor allows after the last delivered edge. */
+static void arm_after_locked(struct pit *p, uint64_t after)
 {
-	uint64_t edge = next_edge(&p->ch[0], ns_to_ticks(now_ns));
+	uint64_t edge = next_edge(&p->ch[0], after);
 	if (edge == NO_EDGE) {
 		if (p->irq_armed) {
 			p->irq_armed = false;
@@ -369,8 +378,15 @@ static void rearm_locked(struct pit *p, uint64_t now_ns)
 	if (p->irq_delivered && deadline < p->last_irq_ns + TIMER_MIN_PERIOD_NS)
 		deadline = p->last_irq_ns + TIMER_MIN_PERIOD_NS;
 	p->irq_armed = true;
+	p->irq_edge_tick = edge;
 	p->irq_deadline_ns = deadline;
 	p->timers->arm(p->timers, &p->timer, deadline);
+}
+
+/* After a reprogram: the next edge from now on. */
+static void rearm_locked(struct pit *p, uint64_t now_ns)
+{
+	arm_after_locked(p, ns_to_ticks(now_ns));
 }
 
 static void pit_fire(struct timer *t, uint64_t now_ns)
@@ -384,7 +400,10 @@ static void pit_fire(struct timer *t, uint64_t now_ns)
 		p->irq_delivered = true;
 		p->last_irq_ns = now_ns;
 		catch_up(&p->ch[0], ns_to_ticks(now_ns));
-		rearm_locked(p, now_ns);
+		uint64_t after = p->irq_edge_tick;
+		if (now_ns > ticks_to_ns(after) + PIT_MAX_BACKLOG_NS)
+			after = ns_to_ticks(now_ns);
+		arm_after_locked(p, after);
 		deliver = true;
 	}
 	pthread_mutex_unlock(&p->lock);

@@ -59,6 +59,7 @@ struct pit {
 	bool refresh;	/* port 0x61 bit 4, flipped on every read */
 	bool irq_armed; /* `timer` stands for a real edge at irq_deadline_ns */
 	uint64_t irq_deadline_ns;
+	uint64_t irq_edge_tick; /* the OUT edge `timer` stands for, in input ticks */
 	bool irq_delivered;   /* last_irq_ns is meaningful */
 	uint64_t last_irq_ns; /* for the TIMER_MIN_PERIOD_NS floor between IRQ 0 edges */
 };

@@ -232,6 +232,39 @@ Test(pit_irq0, stale_fire_is_ignored)
 	pit_destroy(&r.pit);
 }
 
+/* The timer service fires late when the host is busy: the edges slept through are still
+ * delivered, one per fire and at least the floor apart, so the guest's count is right. */
+Test(pit_irq0, late_fire_replays_missed_edges)
+{
+	struct rig r;
+	rig_up(&r);
+	program(&r, 0, 2, 1193); /* edges every 1193 ticks, about 1 ms */
+	/* the host wakes 5.5 ms late for the first edge */
+	r.vc.now_ns = 5500000;
+	r.pit.timer.fire(&r.pit.timer, r.vc.now_ns);
+	cr_assert_eq(r.irq.rises, 1);
+	cr_assert_geq(r.pit.irq_deadline_ns, 5500000 + TIMER_MIN_PERIOD_NS,
+		      "the next edge respects the floor");
+	vclock_advance(&r.vc, 1000000);
+	cr_assert_eq(r.irq.rises, 6, "edges 1..6 ms all delivered by 6.5 ms, got %u", r.irq.rises);
+	vclock_advance(&r.vc, SEC - 6500000);
+	cr_assert_eq(r.irq.rises, 1000, "%u", r.irq.rises);
+	pit_destroy(&r.pit);
+}
+
+Test(pit_irq0, a_long_stall_is_not_replayed)
+{
+	struct rig r;
+	rig_up(&r);
+	program(&r, 0, 2, 1193);
+	r.vc.now_ns = 2 * SEC; /* two seconds without a fire: 2000 edges missed */
+	r.pit.timer.fire(&r.pit.timer, r.vc.now_ns);
+	vclock_advance(&r.vc, 10000000);
+	cr_assert_leq(r.irq.rises, 12, "no storm after a stall: %u edges in 10 ms", r.irq.rises);
+	cr_assert_geq(r.irq.rises, 10);
+	pit_destroy(&r.pit);
+}
+
 Test(pit_counter, mode2_counts_n_down_to_1)
 {
 	struct rig r;
