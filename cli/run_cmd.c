@@ -17,6 +17,7 @@
 #include "cli/stdin_pump.h"
 #include "devices/sink.h"
 #include "vmm/kvm_host.h"
+#include "vmm/platform/vga_text.h"
 #include "vmm/timer_service.h"
 #include "vmm/vm.h"
 
@@ -140,9 +141,19 @@ static int report_end(const char *name, const struct vm_result *res)
 
 /* One boot of the guest; *result says how it ended. Returns an exit status on setup failure, else
  * -1. */
+/* Guests that write only to the text screen (small kernels, loaders) are seen this way. */
+static void print_screen(const struct vm *vm)
+{
+	if (vga_text_blank(&vm->mem))
+		return;
+	char text[VGA_TEXT_RENDER_MAX];
+	vga_text_render(&vm->mem, text, sizeof(text));
+	fprintf(stderr, "tinyvmm: vm '%s' text screen at exit:\n%s", vm->name, text);
+}
+
 static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
-		     const struct vm_config *cfg, const struct boot_request *req, bool pump_stdin,
-		     struct vm_result *result)
+		     const struct vm_config *cfg, const struct boot_request *req,
+		     const struct run_opts *o, struct vm_result *result)
 {
 	char err[320];
 	struct vm *vm = NULL;
@@ -157,10 +168,12 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		return TVMM_EXIT_USAGE;
 	}
 	struct stdin_pump pump = {0};
-	if (pump_stdin)
+	if (o->serial == SERIAL_STDIO && isatty(STDIN_FILENO))
 		(void)stdin_pump_start(&pump, STDIN_FILENO, &vm->dev.com1);
 	vm_run(vm, result);
 	stdin_pump_stop(&pump);
+	if (o->screen_at_exit)
+		print_screen(vm);
 	vm_destroy(vm);
 	return -1;
 }
@@ -217,10 +230,9 @@ int run_cmd(int argc, char **argv)
 		status = TVMM_EXIT_HOST;
 		goto out_serial;
 	}
-	bool pump = o.serial == SERIAL_STDIO && isatty(STDIN_FILENO);
 	for (;;) {
 		struct vm_result res;
-		status = boot_once(&kvm, &ts, &cfg, &req, pump, &res);
+		status = boot_once(&kvm, &ts, &cfg, &req, &o, &res);
 		if (status >= 0)
 			break;
 		if (res.end == VM_END_RESET && !o.no_reboot)

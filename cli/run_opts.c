@@ -49,6 +49,8 @@ void run_opts_usage(void)
 	       "  -serial DEST        COM1 output: stdio (default), file:PATH, or none\n"
 	       "  -smp N              vCPUs (default 1); APs wait for INIT/SIPI\n"
 	       "  -no-reboot          a guest reset ends the VM (status 0) instead of rebooting\n"
+	       "  -screen exit|none   print the VGA text screen (0xB8000) on stderr when the VM\n"
+	       "                      ends, if the guest wrote to it (default exit)\n"
 	       "  -pit user|kvm       8254 PIT model: user space (default) or KVM's in-kernel one\n"
 	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at "
 	       "ADDR\n"
@@ -67,6 +69,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 	o->smp = 1;
 	o->serial = SERIAL_STDIO;
 	o->pit = VM_PIT_USER;
+	o->screen_at_exit = true;
 
 	for (int i = 0; i < argc; i++) {
 		const char *name = opt_name(argv[i]);
@@ -141,6 +144,11 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			else
 				return usage_error(err, errlen, "-pit '%s': expected user or kvm",
 						   v);
+		} else if (!strcmp(name, "screen")) {
+			if (strcmp(v, "exit") && strcmp(v, "none"))
+				return usage_error(err, errlen,
+						   "-screen '%s': expected exit or none", v);
+			o->screen_at_exit = !strcmp(v, "exit");
 		} else if (!strcmp(name, "load-addr")) {
 			if (parse_u64(v, UINT64_MAX, &n) || n == 0 || (n & 0xFFF))
 				return usage_error(err, errlen,

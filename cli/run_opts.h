@@ -21,6 +21,7 @@ struct run_opts {
 	enum serial_kind serial;
 	const char *serial_path;
 	bool no_reboot;
+	bool screen_at_exit; /* print the VGA text screen when the VM ends, unless blank */
 	enum vm_pit_kind pit;
 	uint64_t load_addr; /* flat 64-bit image, 0 = not flat */
 	bool help;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "vmm/cpu_setup.h"
+#include "vmm/platform/layout.h"
+#include "vmm/platform/tables.h"
 #include "vmm/vm_devices.h"
 #include "vmm/vm_irq.h"
 
@@ -137,6 +139,19 @@ err_lock:
 	return r;
 }
 
+/*
+ * Every VM gets the firmware's tables, direct boot included: kernels look for the MP table
+ * and ACPI to find CPUs, the IOAPIC and the PM timer. A guest too small to hold the BIOS
+ * area (under 1 MiB of RAM) gets none.
+ */
+int vm_platform_tables(struct vm *vm)
+{
+	if (!gmem_ptr(&vm->mem, PLATFORM_ACPI_BASE, GUEST_HIGH_MEM - PLATFORM_ACPI_BASE))
+		return 0;
+	int r = acpi_tables_build(&vm->mem, vm->nvcpus);
+	return r ? r : mp_table_build(&vm->mem, vm->nvcpus);
+}
+
 int vm_load(struct vm *vm, const struct boot_request *req, char *err, size_t errlen)
 {
 	struct boot_entry entry;
@@ -145,6 +160,8 @@ int vm_load(struct vm *vm, const struct boot_request *req, char *err, size_t err
 	if (r)
 		return fail(err, errlen, -EINVAL, "%s: %s: %s", req->kernel.name, boot_strerror(r),
 			    why);
+	if ((r = vm_platform_tables(vm)))
+		return fail(err, errlen, r, "cannot build the ACPI/MP tables: %s", strerror(-r));
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		const char *what = "";
 		r = cpu_setup_boot(vm->vcpus[i].fd, vm->host, i, vm->nvcpus, &entry, &what);

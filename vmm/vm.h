@@ -89,6 +89,9 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 /* Loads a direct-boot kernel and sets the boot vCPU's entry state. */
 int vm_load(struct vm *vm, const struct boot_request *req, char *err, size_t errlen);
 
+/* Writes the ACPI and MP tables for this VM's vCPUs (vm_load does it). 0 or -errno. */
+int vm_platform_tables(struct vm *vm);
+
 /* Runs every vCPU on its own thread until the VM ends; returns how it ended. */
 void vm_run(struct vm *vm, struct vm_result *result);
 

@@ -68,3 +68,29 @@ Test(boot_platform, ram_moved_to_4g_is_backed_and_distinct)
 	const char *extra[] = {"-m", mib, NULL};
 	expect_pass("highmem64", extra, PLATFORM_TIMEOUT_S);
 }
+
+/* ACPI (RSDP rev 0, RSDT with FACP first) and the MP table, found the way kernels scan. */
+Test(boot_platform, firmware_tables_are_where_kernels_look)
+{
+	HARNESS_REQUIRE_KVM();
+	expect_pass("tables", NULL, PLATFORM_TIMEOUT_S);
+}
+
+/* A guest that writes only to the VGA text buffer is seen: the screen is printed at exit. */
+Test(boot_platform, text_screen_is_printed_at_exit)
+{
+	HARNESS_REQUIRE_KVM();
+	struct run_result r;
+	char how[96];
+	cr_assert_eq(harness_boot_guest("tables", NULL, NULL, PLATFORM_TIMEOUT_S, &r), 0);
+	cr_expect_eq(r.status, 1, "tinyvmm %s; stderr:\n%s", harness_describe(&r, how, sizeof(how)),
+		     r.err);
+	cr_expect(strstr(r.err, "text screen at exit:\n\n\nTINYVMM TEXT SCREEN OK\n") != NULL,
+		  "stderr:\n%s", r.err);
+	harness_result_free(&r);
+	const char *quiet[] = {"-screen", "none", NULL};
+	cr_assert_eq(harness_boot_guest("tables", quiet, NULL, PLATFORM_TIMEOUT_S, &r), 0);
+	cr_expect(strstr(r.err, "TINYVMM TEXT SCREEN OK") == NULL,
+		  "-screen none still printed:\n%s", r.err);
+	harness_result_free(&r);
+}
