@@ -133,32 +133,43 @@ static uint16_t escape_key(uint8_t final)
 	}
 }
 
-/* Moves what COM1 received into the buffer; bounded by the FIFO and the buffer's room. */
+static unsigned ring_free(const struct ring *k)
+{
+	unsigned slots = (unsigned)(k->end - k->start) / 2;
+	unsigned used =
+	    (unsigned)((k->tail + (k->end - k->start) - k->head) % (k->end - k->start)) / 2;
+	return slots - 1 - used;
+}
+
+/*
+ * Moves what COM1 received into the buffer, bounded by the FIFO and the buffer's room. A
+ * byte leaves the UART only when its key(s) can be stored, so nothing typed is dropped.
+ */
 static void pull_serial(struct bios_env *env, struct ring *k)
 {
 	uint16_t base = bios_serial_base(env, 0);
-	for (unsigned n = 0; n < RX_MAX; n++) {
+	for (unsigned n = 0; n < RX_MAX && ring_free(k) > 0; n++) {
 		int c = bios_serial_getc(env, base);
 		if (c < 0)
 			return;
-		uint16_t key = key_of((uint8_t)c);
-		if (c == 0x1B) {
-			int c2 = bios_serial_getc(env, base);
-			int c3 = c2 == '[' || c2 == 'O' ? bios_serial_getc(env, base) : -1;
-			uint16_t arrow = c3 >= 0 ? escape_key((uint8_t)c3) : 0;
-			if (arrow) {
-				key = arrow;
-			} else {
-				ring_push(env, k, key);
-				if (c2 >= 0)
-					ring_push(env, k, key_of((uint8_t)c2));
-				if (c3 < 0)
-					continue;
-				key = key_of((uint8_t)c3);
-			}
+		if (c != 0x1B) {
+			ring_push(env, k, key_of((uint8_t)c));
+			continue;
 		}
-		if (!ring_push(env, k, key))
-			return;
+		/* An unknown sequence is stored as its plain keys, so read no more than fit. */
+		int c2 = ring_free(k) >= 2 ? bios_serial_getc(env, base) : -1;
+		int c3 = (c2 == '[' || c2 == 'O') && ring_free(k) >= 3 ? bios_serial_getc(env, base)
+								       : -1;
+		uint16_t arrow = c3 >= 0 ? escape_key((uint8_t)c3) : 0;
+		if (arrow) {
+			ring_push(env, k, arrow);
+			continue;
+		}
+		ring_push(env, k, KEY_ESC);
+		if (c2 >= 0)
+			ring_push(env, k, key_of((uint8_t)c2));
+		if (c3 >= 0)
+			ring_push(env, k, key_of((uint8_t)c3));
 	}
 }
 
