@@ -1,5 +1,4 @@
-/* The ABI between the BIOS blob (NASM) and the VMM (C): one source, turned into
- * build/gen/bios_abi.inc. */
+/* The BIOS blob/VMM ABI: one source for C and, via build/gen/bios_abi.inc, for NASM. */
 #ifndef TINYVMM_DEVICES_BIOS_ABI_H
 #define TINYVMM_DEVICES_BIOS_ABI_H
 

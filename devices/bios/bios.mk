@@ -1,5 +1,6 @@
-# The tiny BIOS: NASM include generated from abi.h, the flat blob, the object that embeds it, and
-# the C services. Included by the top-level Makefile, which defines B, NASM, Q and SETUP_STAMP.
+# The tiny BIOS build: NASM include generated from abi.h, the blob, its embedding object, the C.
+#
+# Included by the top-level Makefile, which defines B, NASM, Q and SETUP_STAMP.
 
 # Rules here come before the Makefile's own; keep "all" the default goal.
 ifeq ($(.DEFAULT_GOAL),)

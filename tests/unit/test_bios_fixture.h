@@ -1,5 +1,4 @@
-/* Shared bench for the BIOS unit tests: guest RAM, a port bus with UART/RTC/port 0x92, fake disks.
- */
+/* Shared bench for the BIOS unit tests: guest RAM, UART/RTC/port 0x92 on a bus, fake disks. */
 #ifndef TINYVMM_TESTS_UNIT_TEST_BIOS_FIXTURE_H
 #define TINYVMM_TESTS_UNIT_TEST_BIOS_FIXTURE_H
 

@@ -1,5 +1,4 @@
-/* Unit tests of the BIOS service-port exit hook on a fake vCPU: vector from RIP, FLAGS on the
- * stack. */
+/* Unit tests of the BIOS service-port hook on a fake vCPU: vector from RIP, FLAGS on the stack. */
 #include <errno.h>
 #include <linux/kvm.h>
 

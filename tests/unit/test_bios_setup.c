@@ -1,5 +1,4 @@
-/* Unit tests of firmware boot set-up: the blob in RAM, the IVT, the BDA/EBDA and the boot sector.
- */
+/* Unit tests of firmware set-up: the blob in RAM, the IVT, the BDA/EBDA and the boot sector. */
 #include <errno.h>
 
 #include "devices/bios/blob.h"
@@ -187,7 +186,7 @@ Test(bios_setup, leaves_acpi_and_mp_tables_alone)
 
 static int install_modified(unsigned at, uint8_t v, size_t size)
 {
-	static uint8_t img[40000];
+	uint8_t img[40000];
 	memcpy(img, bios_blob_data(), bios_blob_size());
 	img[at] = v;
 	return bios_install_image(&b.env, img, size);
