@@ -6,5 +6,6 @@
 #define TVMM_EXIT_USAGE	      2 /* bad usage or input, /dev/kvm missing */
 #define TVMM_EXIT_GUEST_CRASH 4 /* triple fault, KVM internal error, failed entry */
 #define TVMM_EXIT_HOST	      6 /* the host failed: out of memory, KVM refused a VM */
+#define TVMM_EXIT_NO_BOOT     8 /* firmware boot found nothing bootable on the boot drive */
 
 #endif

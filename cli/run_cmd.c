@@ -20,16 +20,22 @@
 #include "vmm/platform/vga_text.h"
 #include "vmm/timer_service.h"
 #include "vmm/vm.h"
+#include "vmm/vm_firmware.h"
 
 struct run_files {
 	struct blob kernel;
 	struct modlist mods;
 	struct blob modules[MODLIST_MAX];
 	char *cmdline;
+	struct disk fda, hda, hdb; /* map == NULL: not given */
 };
 
 static void release_files(struct run_files *f)
 {
+	struct disk *disks[] = {&f->fda, &f->hda, &f->hdb};
+	for (size_t i = 0; i < sizeof(disks) / sizeof(disks[0]); i++)
+		if (disks[i]->map)
+			disk_close(disks[i]);
 	file_blob_unmap(&f->kernel);
 	for (unsigned i = 0; i < f->mods.n; i++)
 		file_blob_unmap(&f->modules[i]);
@@ -49,10 +55,38 @@ static int build_cmdline(struct run_files *f, const struct run_opts *o, enum boo
 	return 0;
 }
 
+static int open_disk(struct disk *d, const char *opt, const char *path, enum disk_kind kind,
+		     bool snapshot)
+{
+	const char *why = "";
+	int r = disk_open(d, path, kind, snapshot ? DISK_SNAPSHOT : DISK_WRITABLE, &why);
+	if (r) {
+		fprintf(stderr, "tinyvmm: %s '%s': %s\n", opt, path, why);
+		memset(d, 0, sizeof(*d));
+	}
+	return r;
+}
+
+static int open_disks(struct run_files *f, const struct run_opts *o, struct vm_config *cfg)
+{
+	if (o->fda && open_disk(&f->fda, "-fda", o->fda, DISK_FLOPPY, o->snapshot))
+		return -1;
+	if (o->hda && open_disk(&f->hda, "-hda", o->hda, DISK_HARD, o->snapshot))
+		return -1;
+	if (o->hdb && open_disk(&f->hdb, "-hdb", o->hdb, DISK_HARD, o->snapshot))
+		return -1;
+	cfg->floppy = o->fda ? &f->fda : NULL;
+	cfg->hard[0] = o->hda ? &f->hda : NULL;
+	cfg->hard[1] = o->hdb ? &f->hdb : NULL;
+	return 0;
+}
+
 static int load_files(struct run_files *f, const struct run_opts *o, struct boot_request *req)
 {
 	const char *why;
 	memset(req, 0, sizeof(*req));
+	if (!o->kernel)
+		return 0; /* firmware boot: the BIOS reads the disks itself */
 	if (file_blob_map(&f->kernel, o->kernel, &why)) {
 		fprintf(stderr, "tinyvmm: kernel '%s': %s\n", o->kernel, why);
 		return -1;
@@ -151,6 +185,30 @@ static void print_screen(const struct vm *vm)
 	fprintf(stderr, "tinyvmm: vm '%s' text screen at exit:\n%s", vm->name, text);
 }
 
+/* Direct boot from the kernel, or firmware boot from the chosen drive. */
+static int load_guest(struct vm *vm, const struct boot_request *req, const struct run_opts *o)
+{
+	char err[320];
+	if (o->kernel) {
+		if (vm_load(vm, req, err, sizeof(err)) == 0)
+			return -1;
+		fprintf(stderr, "tinyvmm: %s\n", err);
+		return TVMM_EXIT_USAGE;
+	}
+	int r = vm_load_firmware(vm, o->boot == 'a' ? 0x00 : 0x80, err, sizeof(err));
+	if (r == VM_FIRMWARE_OK)
+		return -1;
+	if (r == VM_FIRMWARE_NO_BOOT) {
+		/* what a PC shows on its console, then the reason for the user */
+		static const char msg[] = "tinyvmm BIOS: no bootable disk\r\n";
+		sink_write(&vm->bios.console, (const uint8_t *)msg, sizeof(msg) - 1);
+		fprintf(stderr, "tinyvmm: vm '%s': no bootable disk: %s\n", vm->name, err);
+		return TVMM_EXIT_NO_BOOT;
+	}
+	fprintf(stderr, "tinyvmm: vm '%s': %s\n", vm->name, err);
+	return TVMM_EXIT_HOST;
+}
+
 static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		     const struct vm_config *cfg, const struct boot_request *req,
 		     const struct run_opts *o, struct vm_result *result)
@@ -162,10 +220,10 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		fprintf(stderr, "tinyvmm: vm '%s': %s\n", cfg->name, err);
 		return r == -EINVAL ? TVMM_EXIT_USAGE : TVMM_EXIT_HOST;
 	}
-	if (vm_load(vm, req, err, sizeof(err))) {
-		fprintf(stderr, "tinyvmm: %s\n", err);
+	int status = load_guest(vm, req, o);
+	if (status >= 0) {
 		vm_destroy(vm);
-		return TVMM_EXIT_USAGE;
+		return status;
 	}
 	struct stdin_pump pump = {0};
 	if (o->serial == SERIAL_STDIO && isatty(STDIN_FILENO))
@@ -201,7 +259,13 @@ int run_cmd(int argc, char **argv)
 	int status = TVMM_EXIT_USAGE;
 	struct run_files files = {0};
 	struct boot_request req;
-	if (load_files(&files, &o, &req))
+	struct vm_config cfg = {
+	    .ram_bytes = o.ram_bytes,
+	    .ncpus = o.smp,
+	    .pit = o.pit,
+	};
+	/* every file is checked before KVM is touched: bad input is exit 2 everywhere */
+	if (load_files(&files, &o, &req) || open_disks(&files, &o, &cfg))
 		goto out_files;
 
 	struct kvm_host kvm;
@@ -211,14 +275,10 @@ int run_cmd(int argc, char **argv)
 		goto out_files;
 	}
 	struct serial_out serial;
-	struct vm_config cfg = {
-	    .ram_bytes = o.ram_bytes,
-	    .ncpus = o.smp,
-	    .pit = o.pit,
-	};
 	if (open_serial(&serial, &o, &cfg.serial))
 		goto out_kvm;
-	char *kpath = strdup(o.kernel);
+	const char *image = o.kernel ? o.kernel : o.boot == 'a' ? o.fda : o.hda;
+	char *kpath = strdup(image);
 	cfg.name = o.name ? o.name : (kpath ? basename(kpath) : "vm");
 
 	struct timer_service ts;

@@ -32,15 +32,23 @@ static const char *opt_name(const char *a)
 void run_opts_usage(void)
 {
 	printf("Usage: tinyvmm run -kernel FILE [options]\n"
+	       "       tinyvmm run -fda FLOPPY | -hda DISK [options]\n"
 	       "\n"
-	       "Boots one guest directly from a kernel file and runs it until it exits.\n"
+	       "Boots one guest and runs it until it exits: directly from a kernel file, or\n"
+	       "through tinyvmm's BIOS from a floppy or IDE disk image (the boot sector at\n"
+	       "0000:7C00, as a PC does).\n"
 	       "Kernel formats: multiboot v1 (ELF or a.out kludge), Linux bzImage or vmlinux,\n"
 	       "any other x86-64 ELF (entered in 64-bit long mode with multiboot info in RBX),\n"
 	       "or a flat 64-bit image with -load-addr.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -m SIZE             guest RAM; MiB unless suffixed K, M, G (default 64)\n"
-	       "  -kernel FILE        the kernel to boot (required)\n"
+	       "  -kernel FILE        the kernel to boot directly\n"
+	       "  -fda FILE           1.44 MB (or other standard size) floppy image, drive A\n"
+	       "  -hda FILE, -hdb FILE  IDE primary master / slave disk images\n"
+	       "  -snapshot           disk writes stay in memory; images are never modified\n"
+	       "  -boot a|c           boot from the floppy (a) or the first hard disk (c);\n"
+	       "                      default: the floppy if there is one\n"
 	       "  -initrd LIST        Linux: the initrd file. Multiboot and ELF64: modules,\n"
 	       "                      \"file args,file2\"; each entry is the module's string\n"
 	       "  -append CMDLINE     kernel command line\n"
@@ -59,7 +67,8 @@ void run_opts_usage(void)
 	       "Exit status: the guest's isa-debug-exit status ((v << 1) | 1, port 0xf4) when it\n"
 	       "used it; 0 when the guest powered off or reset with -no-reboot; 4 when the guest\n"
 	       "crashed (triple fault, KVM internal error, failed entry); 2 for bad usage or\n"
-	       "input, including a missing /dev/kvm; 6 when the host failed (out of memory).\n");
+	       "input, including a missing /dev/kvm; 6 when the host failed (out of memory);\n"
+	       "8 when firmware boot found no bootable disk.\n");
 }
 
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
@@ -83,9 +92,13 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			o->no_reboot = true;
 			continue;
 		}
-		static const char *const with_value[] = {"m",	 "kernel",   "initrd", "append",
-							 "name", "uuid",     "serial", "smp",
-							 "pit",	 "load-addr"};
+		if (!strcmp(name, "snapshot")) {
+			o->snapshot = true;
+			continue;
+		}
+		static const char *const with_value[] = {
+		    "m",   "kernel",	"initrd", "append", "name", "uuid", "serial", "smp",
+		    "pit", "load-addr", "screen", "fda",    "hda",  "hdb",  "boot"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(name, with_value[k]);
@@ -105,6 +118,16 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 						   v);
 		} else if (!strcmp(name, "kernel")) {
 			o->kernel = v;
+		} else if (!strcmp(name, "fda")) {
+			o->fda = v;
+		} else if (!strcmp(name, "hda")) {
+			o->hda = v;
+		} else if (!strcmp(name, "hdb")) {
+			o->hdb = v;
+		} else if (!strcmp(name, "boot")) {
+			if (strcmp(v, "a") && strcmp(v, "c"))
+				return usage_error(err, errlen, "-boot '%s': expected a or c", v);
+			o->boot = v[0];
 		} else if (!strcmp(name, "initrd")) {
 			o->initrd = v;
 		} else if (!strcmp(name, "append")) {
@@ -158,7 +181,16 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			o->load_addr = n;
 		}
 	}
-	if (!o->kernel)
-		return usage_error(err, errlen, "no -kernel given (see --help)");
+	if (!o->kernel && !o->fda && !o->hda)
+		return usage_error(err, errlen,
+				   "nothing to boot: give -kernel, -fda or -hda (see --help)");
+	if (o->hdb && !o->hda)
+		return usage_error(err, errlen, "-hdb needs -hda (a slave needs a master)");
+	if (o->boot == 'a' && !o->fda)
+		return usage_error(err, errlen, "-boot a without -fda");
+	if (o->boot == 'c' && !o->hda)
+		return usage_error(err, errlen, "-boot c without -hda");
+	if (!o->boot && !o->kernel)
+		o->boot = o->fda ? 'a' : 'c';
 	return 0;
 }

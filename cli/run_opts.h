@@ -13,7 +13,11 @@ enum serial_kind { SERIAL_STDIO, SERIAL_FILE, SERIAL_NONE };
 struct run_opts {
 	uint64_t ram_bytes;
 	unsigned smp;
-	const char *kernel;
+	const char *kernel; /* direct boot; without it the BIOS boots from a disk */
+	const char *fda;
+	const char *hda, *hdb;
+	bool snapshot;	   /* disk writes stay in memory */
+	char boot;	   /* 'a' floppy, 'c' hard disk; 0 = floppy if there is one */
 	const char *initrd; /* raw list, parsed later */
 	const char *append;
 	const char *name;

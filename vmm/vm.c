@@ -108,6 +108,12 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 	}
 	if ((r = vm_devices_init(vm, cfg, err, errlen)))
 		goto err_mem;
+	vm->bios = (struct bios_env){.mem = &vm->mem,
+				     .bus = &vm->bus,
+				     .floppy = cfg->floppy,
+				     .hard = {cfg->hard[0], cfg->hard[1]},
+				     .console = cfg->serial};
+	e820_build(&vm->bios.e820, &vm->mem);
 	vm->vcpus = calloc(cfg->ncpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus) {
 		r = fail(err, errlen, -ENOMEM, "out of memory for vCPUs");

@@ -8,8 +8,12 @@
 #include <stdint.h>
 
 #include "devices/acpi_pm.h"
+#include "devices/ata.h"
+#include "devices/bios/bios.h"
 #include "devices/debug_exit.h"
 #include "devices/device.h"
+#include "devices/disk.h"
+#include "devices/fdc.h"
 #include "devices/kbc.h"
 #include "devices/pit.h"
 #include "devices/rtc.h"
@@ -35,6 +39,9 @@ struct vm_config {
 	unsigned ncpus;
 	struct char_sink serial; /* COM1 output */
 	enum vm_pit_kind pit;
+	/* Disks stay owned by the caller and must outlive the VM. */
+	struct disk *floppy;  /* drive A, or NULL */
+	struct disk *hard[2]; /* IDE primary master and slave, or NULL */
 };
 
 enum vm_end {
@@ -60,6 +67,9 @@ struct vm_devices {
 	struct sysport sysport;
 	struct debug_exit debug_exit;
 	struct acpi_pm acpi_pm;
+	struct fdc fdc;
+	struct ata ata;
+	bool has_ata;
 	bool user_pit;
 };
 
@@ -71,6 +81,7 @@ struct vm {
 	struct guest_mem mem;
 	struct io_bus bus;
 	struct vm_devices dev;
+	struct bios_env bios; /* firmware boot only; its disks are the config's */
 	unsigned nvcpus;
 	struct vcpu *vcpus;
 

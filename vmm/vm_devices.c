@@ -61,6 +61,19 @@ static int create_kernel_pit(struct vm *vm)
 	return ioctl(vm->fd, KVM_CREATE_PIT2, &pc) ? -errno : 0;
 }
 
+/* CMOS 0x10 drive A type, from the floppy image's size (the high nibble). */
+static uint8_t cmos_floppy_type(const struct disk *fd)
+{
+	static const struct {
+		uint64_t size;
+		uint8_t type;
+	} types[] = {{368640, 1}, {1228800, 2}, {737280, 3}, {1474560, 4}, {2949120, 5}};
+	for (size_t i = 0; fd && i < sizeof(types) / sizeof(types[0]); i++)
+		if (fd->size == types[i].size)
+			return (uint8_t)(types[i].type << 4);
+	return fd ? RTC_FLOPPY_A_1440K : RTC_FLOPPY_NONE;
+}
+
 int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_t errlen)
 {
 	struct vm_devices *d = &vm->dev;
@@ -73,7 +86,8 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 		goto fail_msg;
 	struct rtc_config rc = {.irq = vm_irq_line(&vm->fd, RTC_IRQ),
 				.timers = vm->timers,
-				.ram_bytes = cfg->ram_bytes};
+				.ram_bytes = cfg->ram_bytes,
+				.floppy_types = cmos_floppy_type(cfg->floppy)};
 	if ((r = rtc_init(&d->rtc, &rc)))
 		goto err_uart;
 	d->user_pit = cfg->pit == VM_PIT_USER;
@@ -98,6 +112,15 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	    .sci = vm_irq_line(&vm->fd, ACPI_PM_SCI_IRQ), .timers = vm->timers, .stopper = stopper};
 	if ((r = acpi_pm_init(&d->acpi_pm, &ac)))
 		goto err_debug_exit;
+	struct fdc_config fc = {.irq = vm_irq_line(&vm->fd, FDC_IRQ)};
+	if ((r = fdc_init(&d->fdc, &fc)))
+		goto err_acpi;
+	/* no hard disk: no channel, and its ports float like an empty ISA slot */
+	d->has_ata = cfg->hard[0] != NULL;
+	struct ata_config atc = {
+	    .irq = vm_irq_line(&vm->fd, ATA_IRQ), .master = cfg->hard[0], .slave = cfg->hard[1]};
+	if (d->has_ata && (r = ata_init(&d->ata, &atc)))
+		goto err_fdc;
 
 	const struct port_range ranges[] = {
 	    {COM1_BASE, 8, &uart_io_ops, &d->com1, "COM1"},
@@ -108,9 +131,19 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	    {0x80, 1, &sysport_post_io_ops, &d->sysport, "POST port"},
 	    {DEBUG_EXIT_PORT, 4, &debug_exit_io_ops, &d->debug_exit, "debug exit"},
 	    {ACPI_PM_BASE, ACPI_PM_LEN, &acpi_pm_io_ops, &d->acpi_pm, "ACPI PM"},
+	    {FDC_BASE, FDC_LEN, &fdc_io_ops, &d->fdc, "floppy controller"},
+	    {FDC_DIR_BASE, FDC_DIR_LEN, &fdc_dir_io_ops, &d->fdc, "floppy DIR"},
 	};
 	if ((r = register_all(vm, ranges, sizeof(ranges) / sizeof(ranges[0]), err, errlen)))
 		goto err_all;
+	if (d->has_ata) {
+		const struct port_range ata_ranges[] = {
+		    {ATA_CMD_BASE, ATA_CMD_LEN, &ata_cmd_io_ops, &d->ata, "IDE task file"},
+		    {ATA_CTL_BASE, ATA_CTL_LEN, &ata_ctl_io_ops, &d->ata, "IDE control"},
+		};
+		if ((r = register_all(vm, ata_ranges, 2, err, errlen)))
+			goto err_all;
+	}
 	if (d->user_pit) {
 		const struct port_range pit_ranges[] = {
 		    {PIT_BASE, 4, &pit_io_ops, &d->pit, "PIT"},
@@ -125,6 +158,11 @@ fail_msg:
 	snprintf(err, errlen, "cannot create the devices: %s", strerror(-r));
 	return r;
 err_all:
+	if (d->has_ata)
+		ata_destroy(&d->ata);
+err_fdc:
+	fdc_destroy(&d->fdc);
+err_acpi:
 	acpi_pm_destroy(&d->acpi_pm);
 err_debug_exit:
 	debug_exit_destroy(&d->debug_exit);
@@ -147,6 +185,9 @@ err_uart:
 void vm_devices_destroy(struct vm *vm)
 {
 	struct vm_devices *d = &vm->dev;
+	if (d->has_ata)
+		ata_destroy(&d->ata);
+	fdc_destroy(&d->fdc);
 	acpi_pm_destroy(&d->acpi_pm);
 	debug_exit_destroy(&d->debug_exit);
 	sysport_destroy(&d->sysport);

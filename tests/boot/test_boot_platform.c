@@ -90,6 +90,8 @@ Test(boot_platform, text_screen_is_printed_at_exit)
 	harness_result_free(&r);
 	const char *quiet[] = {"-screen", "none", NULL};
 	cr_assert_eq(harness_boot_guest("tables", quiet, NULL, PLATFORM_TIMEOUT_S, &r), 0);
+	cr_expect_eq(r.status, 1, "-screen none: tinyvmm %s; stderr:\n%s",
+		     harness_describe(&r, how, sizeof(how)), r.err);
 	cr_expect(strstr(r.err, "TINYVMM TEXT SCREEN OK") == NULL,
 		  "-screen none still printed:\n%s", r.err);
 	harness_result_free(&r);

@@ -85,13 +85,55 @@ Test(cli_args, run_options)
 	cr_assert_str_eq(o.name, "l4_1");
 }
 
+Test(cli_args, every_documented_option_is_accepted)
+{
+	struct run_opts o;
+	char err[256];
+	const char *a[] = {
+	    "-kernel",	 "k",	       "-screen", "none",
+	    "-pit",	 "kvm",	       "-uuid",	  "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+	    "-fda",	 "f.img",      "-hda",	  "h.img",
+	    "-hdb",	 "s.img",      "-boot",	  "c",
+	    "-snapshot", "-load-addr", "0x200000"};
+	cr_assert_eq(parse(&o, err, a, 19), 0, "%s", err);
+	cr_assert(!o.screen_at_exit);
+	cr_assert_eq(o.pit, VM_PIT_KERNEL);
+	cr_assert_str_eq(o.fda, "f.img");
+	cr_assert_str_eq(o.hdb, "s.img");
+	cr_assert_eq(o.boot, 'c');
+	cr_assert(o.snapshot);
+	cr_assert_eq(o.load_addr, 0x200000);
+}
+
+Test(cli_args, disks_without_a_kernel_boot_through_the_bios)
+{
+	struct run_opts o;
+	char err[256];
+	const char *fd[] = {"-fda", "f.img", "-hda", "h.img"};
+	cr_assert_eq(parse(&o, err, fd, 4), 0, "%s", err);
+	cr_assert_eq(o.boot, 'a', "the floppy first, as a PC does");
+	const char *hd[] = {"-hda", "h.img"};
+	cr_assert_eq(parse(&o, err, hd, 2), 0, "%s", err);
+	cr_assert_eq(o.boot, 'c');
+	const char *bad1[] = {"-kernel", "k", "-hdb", "s.img"};
+	cr_assert_eq(parse(&o, err, bad1, 4), -EINVAL);
+	cr_assert(strstr(err, "-hdb needs -hda"), "%s", err);
+	const char *bad2[] = {"-hda", "h.img", "-boot", "a"};
+	cr_assert_eq(parse(&o, err, bad2, 4), -EINVAL);
+	const char *bad3[] = {"-hda", "h.img", "-boot", "d"};
+	cr_assert_eq(parse(&o, err, bad3, 4), -EINVAL);
+	const char *none[] = {"-m", "4"};
+	cr_assert_eq(parse(&o, err, none, 2), -EINVAL);
+	cr_assert(strstr(err, "nothing to boot"), "%s", err);
+}
+
 Test(cli_args, run_option_errors_say_what_is_wrong)
 {
 	struct run_opts o;
 	char err[256];
 	const char *nokernel[] = {"-m", "4"};
 	cr_assert_eq(parse(&o, err, nokernel, 2), -EINVAL);
-	cr_assert(strstr(err, "-kernel"), "%s", err);
+	cr_assert(strstr(err, "-kernel, -fda or -hda"), "%s", err);
 	const char *badm[] = {"-m", "lots", "-kernel", "k"};
 	cr_assert_eq(parse(&o, err, badm, 4), -EINVAL);
 	cr_assert(strstr(err, "lots"), "%s", err);
