@@ -72,7 +72,7 @@ $(B)/tests/run_tests: $(TEST_OBJ) $(B)/libtinyvmm.a
 # One Criterion binary holds every tier. Boot tests find tinyvmm and the guests through
 # TINYVMM_BUILD and skip, saying why, without /dev/kvm; tests/run_all.sh then runs them in
 # a nested KVM (QEMU emulating AMD-V) and prints the totals of both runs last.
-test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN)
+test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN) $(TEST_DEPS)
 	tests/run_all.sh $(B)
 
 # The default job: boot the hello guest. (The population manager will take this over.)

@@ -28,6 +28,9 @@ struct run_files {
 	struct blob modules[MODLIST_MAX];
 	char *cmdline;
 	struct disk fda, hda, hdb; /* map == NULL: not given */
+	/* The boot drive's image exists but is no disk of its kind (empty, odd size): that is
+	 * the BIOS's "no bootable disk", said once the VM is up, not a usage error. */
+	char no_boot_media[192];
 };
 
 static void release_files(struct run_files *f)
@@ -55,11 +58,17 @@ static int build_cmdline(struct run_files *f, const struct run_opts *o, enum boo
 	return 0;
 }
 
-static int open_disk(struct disk *d, const char *opt, const char *path, enum disk_kind kind,
-		     bool snapshot)
+static int open_disk(struct run_files *f, struct disk *d, const char *opt, const char *path,
+		     enum disk_kind kind, const struct run_opts *o, bool boot_drive)
 {
 	const char *why = "";
-	int r = disk_open(d, path, kind, snapshot ? DISK_SNAPSHOT : DISK_WRITABLE, &why);
+	int r = disk_open(d, path, kind, o->snapshot ? DISK_SNAPSHOT : DISK_WRITABLE, &why);
+	if (r == -EMEDIUMTYPE && boot_drive && !o->kernel) {
+		snprintf(f->no_boot_media, sizeof(f->no_boot_media), "drive 0x%02x (%s) %s",
+			 kind == DISK_FLOPPY ? 0x00 : 0x80, path, why);
+		memset(d, 0, sizeof(*d));
+		return 0;
+	}
 	if (r) {
 		fprintf(stderr, "tinyvmm: %s '%s': %s\n", opt, path, why);
 		memset(d, 0, sizeof(*d));
@@ -69,15 +78,20 @@ static int open_disk(struct disk *d, const char *opt, const char *path, enum dis
 
 static int open_disks(struct run_files *f, const struct run_opts *o, struct vm_config *cfg)
 {
-	if (o->fda && open_disk(&f->fda, "-fda", o->fda, DISK_FLOPPY, o->snapshot))
+	if (o->fda && open_disk(f, &f->fda, "-fda", o->fda, DISK_FLOPPY, o, o->boot == 'a'))
 		return -1;
-	if (o->hda && open_disk(&f->hda, "-hda", o->hda, DISK_HARD, o->snapshot))
+	if (o->hda && open_disk(f, &f->hda, "-hda", o->hda, DISK_HARD, o, o->boot == 'c'))
 		return -1;
-	if (o->hdb && open_disk(&f->hdb, "-hdb", o->hdb, DISK_HARD, o->snapshot))
+	if (o->hdb && open_disk(f, &f->hdb, "-hdb", o->hdb, DISK_HARD, o, false))
 		return -1;
-	cfg->floppy = o->fda ? &f->fda : NULL;
-	cfg->hard[0] = o->hda ? &f->hda : NULL;
-	cfg->hard[1] = o->hdb ? &f->hdb : NULL;
+	cfg->floppy = f->fda.map ? &f->fda : NULL;
+	cfg->hard[0] = f->hda.map ? &f->hda : NULL;
+	cfg->hard[1] = f->hdb.map ? &f->hdb : NULL;
+	if (cfg->hard[1] && !cfg->hard[0]) {
+		fprintf(stderr, "tinyvmm: -hdb '%s': the master (-hda) is no usable disk\n",
+			o->hdb);
+		return -1;
+	}
 	return 0;
 }
 
@@ -185,10 +199,22 @@ static void print_screen(const struct vm *vm)
 	fprintf(stderr, "tinyvmm: vm '%s' text screen at exit:\n%s", vm->name, text);
 }
 
+/* What a PC shows on its console when nothing boots, then the reason for the user. */
+static int no_bootable_disk(struct vm *vm, const char *why)
+{
+	static const char msg[] = "tinyvmm BIOS: no bootable disk\r\n";
+	sink_write(&vm->bios.console, (const uint8_t *)msg, sizeof(msg) - 1);
+	fprintf(stderr, "tinyvmm: vm '%s': no bootable disk: %s\n", vm->name, why);
+	return TVMM_EXIT_NO_BOOT;
+}
+
 /* Direct boot from the kernel, or firmware boot from the chosen drive. */
-static int load_guest(struct vm *vm, const struct boot_request *req, const struct run_opts *o)
+static int load_guest(struct vm *vm, const struct boot_request *req, const struct run_opts *o,
+		      const char *no_boot_media)
 {
 	char err[320];
+	if (no_boot_media[0])
+		return no_bootable_disk(vm, no_boot_media);
 	if (o->kernel) {
 		if (vm_load(vm, req, err, sizeof(err)) == 0)
 			return -1;
@@ -198,20 +224,16 @@ static int load_guest(struct vm *vm, const struct boot_request *req, const struc
 	int r = vm_load_firmware(vm, o->boot == 'a' ? 0x00 : 0x80, err, sizeof(err));
 	if (r == VM_FIRMWARE_OK)
 		return -1;
-	if (r == VM_FIRMWARE_NO_BOOT) {
-		/* what a PC shows on its console, then the reason for the user */
-		static const char msg[] = "tinyvmm BIOS: no bootable disk\r\n";
-		sink_write(&vm->bios.console, (const uint8_t *)msg, sizeof(msg) - 1);
-		fprintf(stderr, "tinyvmm: vm '%s': no bootable disk: %s\n", vm->name, err);
-		return TVMM_EXIT_NO_BOOT;
-	}
+	if (r == VM_FIRMWARE_NO_BOOT)
+		return no_bootable_disk(vm, err);
 	fprintf(stderr, "tinyvmm: vm '%s': %s\n", vm->name, err);
 	return TVMM_EXIT_HOST;
 }
 
 static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
-		     const struct vm_config *cfg, const struct boot_request *req,
-		     const struct run_opts *o, struct vm_result *result)
+		     const struct vm_config *cfg, const struct run_files *files,
+		     const struct boot_request *req, const struct run_opts *o,
+		     struct vm_result *result)
 {
 	char err[320];
 	struct vm *vm = NULL;
@@ -220,7 +242,7 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		fprintf(stderr, "tinyvmm: vm '%s': %s\n", cfg->name, err);
 		return r == -EINVAL ? TVMM_EXIT_USAGE : TVMM_EXIT_HOST;
 	}
-	int status = load_guest(vm, req, o);
+	int status = load_guest(vm, req, o, files->no_boot_media);
 	if (status >= 0) {
 		vm_destroy(vm);
 		return status;
@@ -292,7 +314,7 @@ int run_cmd(int argc, char **argv)
 	}
 	for (;;) {
 		struct vm_result res;
-		status = boot_once(&kvm, &ts, &cfg, &req, &o, &res);
+		status = boot_once(&kvm, &ts, &cfg, &files, &req, &o, &res);
 		if (status >= 0)
 			break;
 		if (res.end == VM_END_RESET && !o.no_reboot)

@@ -95,23 +95,24 @@ static int open_image(struct disk *d, const char *path, enum disk_mode mode, con
 	return -err;
 }
 
-/* Checks the size against the kind of disk and fills in the geometry. */
+/* Checks the size against the kind of disk and fills in the geometry. A file that exists
+ * but cannot be this kind of disk is -EMEDIUMTYPE: firmware treats it as unbootable media. */
 static int check_size(struct disk *d, uint64_t size, enum disk_kind kind, const char **why)
 {
 	if (size == 0) {
 		*why = "is empty";
-		return -EINVAL;
+		return -EMEDIUMTYPE;
 	}
 	if (kind == DISK_FLOPPY) {
 		if (!floppy_geometry(size, &d->chs)) {
 			*why = say(d, "not a standard floppy size (%llu bytes)", size);
-			return -EINVAL;
+			return -EMEDIUMTYPE;
 		}
 		return 0;
 	}
 	if (size % DISK_SECTOR) {
 		*why = say(d, "size %llu bytes is not a multiple of 512", size);
-		return -EINVAL;
+		return -EMEDIUMTYPE;
 	}
 	d->chs = hard_geometry(size / DISK_SECTOR);
 	return 0;

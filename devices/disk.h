@@ -38,7 +38,8 @@ struct disk {
 /*
  * Opens and maps `path`. Floppies must have a standard size (160K..2.88M: the geometry
  * follows from it); hard disks must be a non-zero multiple of 512 bytes. 0 or -errno with
- * *why set to a short reason ("is empty", "not a floppy size", ...).
+ * *why set to a short reason; -EMEDIUMTYPE when the file is there but its size makes it no
+ * disk of this kind ("is empty", "not a standard floppy size (N bytes)", ...).
  */
 int disk_open(struct disk *d, const char *path, enum disk_kind kind, enum disk_mode mode,
 	      const char **why);

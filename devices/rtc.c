@@ -342,6 +342,20 @@ static int64_t periodic_ticks(const struct rtc *r)
 }
 
 /*
+ * Periodic interrupts a guest could not see because the host woke late (two periods ran
+ * into one unread PF) are replayed, one per read of register C and no closer than the
+ * floor, as QEMU's RTC does with lost-tick slewing; a guest counting IRQ 8 then sees the
+ * programmed rate on a busy host. Older than RTC_MAX_BACKLOG_NS, they are dropped.
+ */
+#define RTC_MAX_BACKLOG_NS 50000000LL
+
+static int64_t backlog_cap(const struct rtc *r)
+{
+	int64_t period = ns_of_ticks(periodic_ticks(r));
+	return period > 0 ? RTC_MAX_BACKLOG_NS / period : 0;
+}
+
+/*
  * Sets PF, UF and AF for every periodic tick, update and alarm match in
  * (checked_ns, now], whether or not their interrupts are enabled, as the chip does. Every
  * change to the time base, rate, SET or alarm calls this first, so the interval is
@@ -357,8 +371,14 @@ static void sync_flags(struct rtc *r, int64_t now)
 	if (!divider_running(r))
 		return;
 	int64_t p = periodic_ticks(r);
-	if (p && ticks_of(b) / p > ticks_of(a) / p)
+	int64_t crossed = p ? ticks_of(b) / p - ticks_of(a) / p : 0;
+	if (crossed > 0) {
+		/* periods whose interrupt merged into one still unread: replayed later */
+		int64_t missed = crossed - ((r->flags & C_PF) ? 0 : 1);
+		if (r->cmos[REG_B] & B_PIE)
+			r->pf_backlog = min64(r->pf_backlog + missed, backlog_cap(r));
 		r->flags |= C_PF;
+	}
 	if (r->cmos[REG_B] & B_SET)
 		return;
 	int64_t sa = r->sec_base + a / NS_PER_S;
@@ -401,6 +421,8 @@ static void rearm(struct rtc *r, int64_t now, bool force)
 		int64_t p = periodic_ticks(r);
 		if ((want & B_PIE) && p)
 			when = r->phase_ref_ns + ns_of_ticks((ticks_of(d) / p + 1) * p);
+		if ((want & B_PIE) && p && r->pf_backlog > 0)
+			when = min64(when, now + (int64_t)TIMER_MIN_PERIOD_NS);
 		if (!(r->cmos[REG_B] & B_SET)) {
 			int64_t s = d / NS_PER_S;
 			int64_t match;
@@ -433,6 +455,10 @@ static void rtc_fire(struct timer *t, uint64_t now_ns)
 	pthread_mutex_lock(&r->lock);
 	int64_t now = clock_now(r);
 	sync_flags(r, now);
+	if (r->pf_backlog > 0 && !(r->flags & C_PF) && (r->cmos[REG_B] & B_PIE)) {
+		r->pf_backlog--;
+		r->flags |= C_PF;
+	}
 	update_irq(r);
 	rearm(r, now, true);
 	pthread_mutex_unlock(&r->lock);
@@ -449,6 +475,7 @@ static void set_control(struct rtc *r, uint8_t a, uint8_t b, int64_t now)
 		store_time(r, guest_secs(r, now)); /* the bytes freeze at the current time */
 	r->cmos[REG_A] = a & (uint8_t)~A_UIP;
 	r->cmos[REG_B] = b;
+	r->pf_backlog = 0; /* a new rate or PIE setting owes nothing from the old one */
 	if (!was_dividing && divider_running(r))
 		r->phase_ref_ns = now - DIVIDER_RESTART_NS; /* first update 500 ms later */
 	if (!was_running && clock_running(r))

@@ -65,6 +65,7 @@ struct rtc {
 	int64_t phase_ref_ns; /* a second boundary of the divider chain, on the timer_base clock */
 	int64_t sec_base;     /* guest seconds since the epoch at phase_ref_ns, while running */
 	int64_t checked_ns;   /* PF/AF/UF are accounted for up to this instant */
+	int64_t pf_backlog;   /* periodic interrupts merged by a late host timer, to replay */
 	int dow_adjust;	      /* the guest's day-of-week register minus the computed weekday */
 };
 

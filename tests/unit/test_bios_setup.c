@@ -279,3 +279,37 @@ Test(bios_setup, absent_boot_drive)
 	expect_no_boot(0x00, "0x00", "no disk");
 	expect_no_boot(0x05, "0x05", "no disk");
 }
+
+static void put_partition(struct disk *d, unsigned i, uint8_t flag, uint8_t type, uint32_t start,
+			  uint32_t count)
+{
+	uint8_t *e = d->map + 446 + i * 16;
+	memset(e, 0, 16);
+	e[0] = flag;
+	e[4] = type;
+	memcpy(e + 8, &start, 4);
+	memcpy(e + 12, &count, 4);
+}
+
+Test(bios_setup, truncated_partition_is_not_booted)
+{
+	struct disk *d = bench_disk(&b, 1, 64 * 512, 1, 1, 64);
+	sign(d);
+	for (unsigned i = 0; i < 4; i++)
+		put_partition(d, i, 0, 0, 0, 0);
+	put_partition(d, 0, 0x80, 0x83, 8, 56); /* exactly to the end: fine */
+	struct bios_entry e;
+	b.env.boot_drive = 0x80;
+	cr_assert_eq(bios_boot(&b.env, &e), BIOS_CONTINUE, "%s", b.env.why);
+	put_partition(d, 1, 0x00, 0x83, 60, 100); /* the image was cut short */
+	expect_no_boot(0x80, "0x80 (hd.img)", "partition 2 running past its end");
+}
+
+Test(bios_setup, boot_code_where_a_table_would_be_is_not_judged)
+{
+	struct disk *d = bench_disk(&b, 1, 64 * 512, 1, 1, 64);
+	sign(d); /* sector_byte() filler: boot indicators that are not 0x00/0x80 */
+	struct bios_entry e;
+	b.env.boot_drive = 0x80;
+	cr_assert_eq(bios_boot(&b.env, &e), BIOS_CONTINUE, "%s", b.env.why);
+}

@@ -89,7 +89,7 @@ Test(disk_geometry, odd_floppy_size_is_refused_with_its_size)
 	make_image(&t, 1474560 + 512, false);
 	struct disk d;
 	const char *why = NULL;
-	cr_assert_eq(disk_open(&d, t.path, DISK_FLOPPY, DISK_SNAPSHOT, &why), -EINVAL);
+	cr_assert_eq(disk_open(&d, t.path, DISK_FLOPPY, DISK_SNAPSHOT, &why), -EMEDIUMTYPE);
 	cr_assert_str_eq(why, "not a standard floppy size (1475072 bytes)");
 	cr_assert_null(d.map);
 	disk_close(&d); /* harmless after a failed open */
@@ -134,7 +134,7 @@ Test(disk_open, hard_disk_size_must_be_whole_sectors)
 	make_image(&t, 1000, false);
 	struct disk d;
 	const char *why = NULL;
-	cr_assert_eq(disk_open(&d, t.path, DISK_HARD, DISK_READONLY, &why), -EINVAL);
+	cr_assert_eq(disk_open(&d, t.path, DISK_HARD, DISK_READONLY, &why), -EMEDIUMTYPE);
 	cr_assert_not_null(strstr(why, "1000"), "%s", why);
 	cr_assert_not_null(strstr(why, "multiple of 512"), "%s", why);
 	drop_image(&t);
@@ -146,9 +146,9 @@ Test(disk_open, empty_file)
 	make_image(&t, 0, false);
 	struct disk d;
 	const char *why = NULL;
-	cr_assert_eq(disk_open(&d, t.path, DISK_HARD, DISK_WRITABLE, &why), -EINVAL);
+	cr_assert_eq(disk_open(&d, t.path, DISK_HARD, DISK_WRITABLE, &why), -EMEDIUMTYPE);
 	cr_assert_str_eq(why, "is empty");
-	cr_assert_eq(disk_open(&d, t.path, DISK_FLOPPY, DISK_READONLY, &why), -EINVAL);
+	cr_assert_eq(disk_open(&d, t.path, DISK_FLOPPY, DISK_READONLY, &why), -EMEDIUMTYPE);
 	cr_assert_str_eq(why, "is empty");
 	drop_image(&t);
 }
