@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/exit_report.h"
 #include "cli/exit_status.h"
 #include "cli/file_blob.h"
 #include "cli/run_opts.h"
@@ -250,8 +252,14 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 	struct stdin_pump pump = {0};
 	if (o->serial == SERIAL_STDIO && isatty(STDIN_FILENO))
 		(void)stdin_pump_start(&pump, STDIN_FILENO, &vm->dev.com1);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	vm_run(vm, result);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stdin_pump_stop(&pump);
+	if (o->exit_stats)
+		exit_report_print(
+		    stderr, vm, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (o->screen_at_exit)
 		print_screen(vm);
 	vm_destroy(vm);

@@ -59,6 +59,8 @@ void run_opts_usage(void)
 	       "  -no-reboot          a guest reset ends the VM (status 0) instead of rebooting\n"
 	       "  -screen exit|none   print the VGA text screen (0xB8000) on stderr when the VM\n"
 	       "                      ends, if the guest wrote to it (default exit)\n"
+	       "  -exit-stats         print the exits to user space when the VM ends: by kind,\n"
+	       "                      by device and by BIOS service (stderr)\n"
 	       "  -pit user|kvm       8254 PIT model: user space (default) or KVM's in-kernel one\n"
 	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at "
 	       "ADDR\n"
@@ -94,6 +96,10 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 		}
 		if (!strcmp(name, "snapshot")) {
 			o->snapshot = true;
+			continue;
+		}
+		if (!strcmp(name, "exit-stats")) {
+			o->exit_stats = true;
 			continue;
 		}
 		static const char *const with_value[] = {

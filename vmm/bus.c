@@ -24,17 +24,17 @@ int bus_register(struct io_bus *bus, uint16_t base, uint16_t len, const struct i
 	if (at < bus->n && (uint32_t)base + len > bus->r[at].base)
 		return -EEXIST;
 	memmove(&bus->r[at + 1], &bus->r[at], (bus->n - at) * sizeof(bus->r[0]));
-	bus->r[at] = (struct bus_range){base, len, ops, dev, name};
+	bus->r[at] = (struct bus_range){base, len, ops, dev, name, 0};
 	bus->n++;
 	return 0;
 }
 
-const struct bus_range *bus_find(const struct io_bus *bus, uint16_t port)
+struct bus_range *bus_find(struct io_bus *bus, uint16_t port)
 {
 	unsigned lo = 0, hi = bus->n;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
-		const struct bus_range *r = &bus->r[mid];
+		struct bus_range *r = &bus->r[mid];
 		if (port < r->base)
 			hi = mid;
 		else if (port - r->base >= r->len)
@@ -52,20 +52,22 @@ static uint32_t size_mask(unsigned size)
 
 uint32_t bus_read(struct io_bus *bus, uint16_t port, unsigned size)
 {
-	const struct bus_range *r = bus_find(bus, port);
+	struct bus_range *r = bus_find(bus, port);
 	if (!r || !r->ops->read) {
 		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
 		return size_mask(size);
 	}
+	__atomic_add_fetch(&r->accesses, 1, __ATOMIC_RELAXED);
 	return r->ops->read(r->dev, (uint16_t)(port - r->base), size) & size_mask(size);
 }
 
 void bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
 {
-	const struct bus_range *r = bus_find(bus, port);
+	struct bus_range *r = bus_find(bus, port);
 	if (!r || !r->ops->write) {
 		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
 		return;
 	}
+	__atomic_add_fetch(&r->accesses, 1, __ATOMIC_RELAXED);
 	r->ops->write(r->dev, (uint16_t)(port - r->base), size, value & size_mask(size));
 }

@@ -14,6 +14,7 @@ struct bus_range {
 	const struct io_ops *ops;
 	void *dev;
 	const char *name;
+	uint64_t accesses; /* every read or write, for exit accounting */
 };
 
 /* Kept sorted by base so a lookup is a binary search over a handful of entries. */
@@ -29,7 +30,7 @@ void bus_init(struct io_bus *bus);
 int bus_register(struct io_bus *bus, uint16_t base, uint16_t len, const struct io_ops *ops,
 		 void *dev, const char *name);
 
-const struct bus_range *bus_find(const struct io_bus *bus, uint16_t port);
+struct bus_range *bus_find(struct io_bus *bus, uint16_t port);
 
 /*
  * One access of `size` bytes (1, 2 or 4) at `port`. Unclaimed reads return all ones and

@@ -39,6 +39,7 @@ struct bios_env {
 	struct e820_map e820;
 	uint8_t boot_drive;
 	char why[160]; /* set when a call returns BIOS_NO_BOOT or bios_install() fails */
+	uint64_t calls[BIOS_STUB_COUNT]; /* service calls per vector, BIOS_STUB_FIRST + i */
 };
 
 enum bios_outcome {

@@ -103,6 +103,7 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	load(&r, &regs, &sregs);
 	uint16_t flags = (uint16_t)(*lo | *hi << 8);
 	r.flags = flags;
+	env->calls[vector - BIOS_STUB_FIRST]++;
 	if (bios_service(env, (unsigned)vector, &r) == BIOS_NO_BOOT)
 		return crash(x, "no bootable disk: %s", env->why);
 
