@@ -96,3 +96,13 @@ Test(boot_platform, text_screen_is_printed_at_exit)
 		  "-screen none still printed:\n%s", r.err);
 	harness_result_free(&r);
 }
+
+/* -smp N: the guest starts its application processors itself with INIT and SIPI. */
+Test(boot_platform, application_processors_start_on_init_sipi)
+{
+	HARNESS_REQUIRE_KVM();
+	const char *two[] = {"-smp", "2", NULL};
+	expect_pass("smp_sipi", two, PLATFORM_TIMEOUT_S);
+	const char *four[] = {"-smp", "4", NULL};
+	expect_pass("smp_sipi", four, PLATFORM_TIMEOUT_S);
+}
