@@ -112,7 +112,8 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 				     .bus = &vm->bus,
 				     .floppy = cfg->floppy,
 				     .hard = {cfg->hard[0], cfg->hard[1]},
-				     .console = cfg->serial};
+				     .console = cfg->serial,
+				     .stopping = &vm->stopping};
 	e820_build(&vm->bios.e820, &vm->mem);
 	vm->vcpus = calloc(cfg->ncpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus) {

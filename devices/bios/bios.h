@@ -1,7 +1,9 @@
-/* The tiny BIOS's services, run in the VMM when the BIOS's stub for a vector traps: one exit per call. */
+/* The tiny BIOS's services, run in the VMM when the BIOS's stub for a vector traps: one exit per
+ * call. */
 #ifndef TINYVMM_DEVICES_BIOS_BIOS_H
 #define TINYVMM_DEVICES_BIOS_BIOS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,19 +34,20 @@ struct bios_regs {
 /* Everything a service may touch; one per VM, no globals. */
 struct bios_env {
 	struct guest_mem *mem;
-	struct io_bus *bus;	 /* ports, as firmware code would use them (RTC, UART) */
-	struct disk *floppy;	 /* drive 0x00, or NULL */
+	struct io_bus *bus;  /* ports, as firmware code would use them (RTC, UART) */
+	struct disk *floppy; /* drive 0x00, or NULL */
 	struct disk *hard[BIOS_MAX_HARD_DISKS]; /* drives 0x80, 0x81, or NULL */
-	struct char_sink console; /* int 10h teletype output */
+	struct char_sink console;		/* int 10h teletype output */
 	struct e820_map e820;
 	uint8_t boot_drive;
 	char why[160]; /* set when a call returns BIOS_NO_BOOT or bios_install() fails */
 	uint64_t calls[BIOS_STUB_COUNT]; /* service calls per vector, BIOS_STUB_FIRST + i */
+	const bool *stopping; /* the VM's stop flag, or NULL: long waits end when it is set */
 };
 
 enum bios_outcome {
-	BIOS_CONTINUE,	/* return to the caller */
-	BIOS_NO_BOOT,	/* int 18h/19h found nothing bootable: the VM ends, saying so */
+	BIOS_CONTINUE, /* return to the caller */
+	BIOS_NO_BOOT,  /* int 18h/19h found nothing bootable: the VM ends, saying so */
 };
 
 /* Runs service `vector` (0x10..0x1A) on `r`. Unknown functions return CF=1, AH=1. */

@@ -1,5 +1,6 @@
 /* int 15h: memory map (E820, E801, 88h), A20 gate (24xxh), wait (86h); the rest answers CF=1. */
 #include <string.h>
+#include <errno.h>
 #include <time.h>
 
 #include "devices/bios/service.h"
@@ -106,16 +107,22 @@ static void a20(struct bios_env *env, struct bios_regs *r)
 }
 
 /*
- * AH=86h: CX:DX microseconds on the vCPU thread. The VMM stops a vCPU with a signal, so an
- * interrupted sleep returns at once rather than finishing the guest's wait.
+ * AH=86h: CX:DX microseconds (up to about 71 minutes) on the vCPU thread, in slices, so a
+ * VM asked to stop never waits out the guest's delay: the kick signal ends a slice early,
+ * and env->stopping, checked between slices, covers a kick that came just before one.
  */
-static void wait_us(struct bios_regs *r)
+#define WAIT_SLICE_US 10000ULL
+
+static void wait_us(struct bios_env *env, struct bios_regs *r)
 {
 	uint64_t us = (uint64_t)lo16(r->ecx) << 16 | lo16(r->edx);
-	struct timespec ts = {.tv_sec = (time_t)(us / 1000000),
-			      .tv_nsec = (long)(us % 1000000) * 1000};
-	if (us)
-		nanosleep(&ts, NULL);
+	while (us > 0 && !(env->stopping && __atomic_load_n(env->stopping, __ATOMIC_ACQUIRE))) {
+		uint64_t slice = us < WAIT_SLICE_US ? us : WAIT_SLICE_US;
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)slice * 1000};
+		if (nanosleep(&ts, NULL) && errno == EINTR)
+			break;
+		us -= slice;
+	}
 	bios_ok_ah0(r);
 }
 
@@ -135,7 +142,7 @@ void bios_int15(struct bios_env *env, struct bios_regs *r)
 		a20(env, r);
 		return;
 	case 0x86:
-		wait_us(r);
+		wait_us(env, r);
 		return;
 	case 0x88:
 		ext_88h(env, r);

@@ -264,6 +264,24 @@ Test(bios_int15, wait_returns_early_when_the_vcpu_is_kicked)
 	bench_close(&b);
 }
 
+/* A stop that landed before the sleep began (no signal to cut it short) is still seen. */
+Test(bios_int15, wait_ends_when_the_vm_is_stopping)
+{
+	struct bios_bench b;
+	bench_open(&b, 2 * MIB_, EPOCH_2012_06_15_123000);
+	bool stopping = true;
+	b.env.stopping = &stopping;
+	struct bios_regs r = regs_ax(0x8600);
+	r.ecx = 0x004C; /* 5 s */
+	r.edx = 0x4B40;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	call(&b, 0x15, &r);
+	cr_assert_lt(seconds_since(&t0), 0.5);
+	cr_assert(!CF(&r));
+	bench_close(&b);
+}
+
 Test(bios_int15, unsupported_functions_fail)
 {
 	struct bios_bench b;
