@@ -26,8 +26,8 @@ void exit_report_print(FILE *out, const struct vm *vm, double seconds)
 		t.fixups += s->fixups;
 		t.other += s->other;
 	}
-	fprintf(out, "tinyvmm: vm '%s': %llu exits to user space in %.3f s", vm->name,
-		(unsigned long long)t.total, seconds);
+	fprintf(out, "tinyvmm: vm '%s' (%s): %llu exits to user space in %.3f s", vm->name,
+		vm->uuid, (unsigned long long)t.total, seconds);
 	if (seconds > 0)
 		fprintf(out, " (%.0f/s)", (double)t.total / seconds);
 	fprintf(out, "\n  port I/O %llu, MMIO %llu, emulation fixups %llu, other %llu\n",

@@ -293,6 +293,7 @@ int run_cmd(int argc, char **argv)
 	    .ram_bytes = o.ram_bytes,
 	    .ncpus = o.smp,
 	    .pit = o.pit,
+	    .uuid = o.uuid,
 	};
 	/* every file is checked before KVM is touched: bad input is exit 2 everywhere */
 	if (load_files(&files, &o, &req) || open_disks(&files, &o, &cfg))

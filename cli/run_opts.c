@@ -53,7 +53,7 @@ void run_opts_usage(void)
 	       "                      \"file args,file2\"; each entry is the module's string\n"
 	       "  -append CMDLINE     kernel command line\n"
 	       "  -name NAME          VM name used in messages and thread names\n"
-	       "  -uuid UUID          VM UUID (random if not given)\n"
+	       "  -uuid UUID          VM UUID (random if not given; -exit-stats shows it)\n"
 	       "  -serial DEST        COM1 output: stdio (default), file:PATH, or none\n"
 	       "  -smp N              vCPUs (default 1); APs wait for INIT/SIPI\n"
 	       "  -no-reboot          a guest reset ends the VM (status 0) instead of rebooting\n"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <uuid/uuid.h>
 
 #include "vmm/cpu_setup.h"
 #include "vmm/platform/layout.h"
@@ -69,6 +70,13 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 	if (!vm)
 		return fail(err, errlen, -ENOMEM, "out of memory for the VM");
 	snprintf(vm->name, sizeof(vm->name), "%s", cfg->name ? cfg->name : "vm");
+	if (cfg->uuid) {
+		snprintf(vm->uuid, sizeof(vm->uuid), "%s", cfg->uuid);
+	} else {
+		uuid_t u;
+		uuid_generate(u);
+		uuid_unparse_lower(u, vm->uuid);
+	}
 	vm->host = host;
 	vm->timers = timers;
 	vm->fd = -1;

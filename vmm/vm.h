@@ -35,6 +35,7 @@ enum vm_pit_kind {
 
 struct vm_config {
 	const char *name;
+	const char *uuid; /* canonical text form; NULL: one is generated */
 	uint64_t ram_bytes;
 	unsigned ncpus;
 	struct char_sink serial; /* COM1 output */
@@ -75,6 +76,7 @@ struct vm_devices {
 
 struct vm {
 	char name[VM_NAME_MAX];
+	char uuid[37];
 	const struct kvm_host *host;
 	struct timer_base *timers;
 	int fd;
