@@ -5,6 +5,7 @@
 #   BUILD_DIR (build/) is copied into the VM at /payload/build, with the shared libraries
 #   its executables need; COMMAND runs there with TINYVMM_BUILD=/payload/build. The exit
 #   status is the command's, or 125 when the nested VM itself could not run it.
+#   NESTED_EXTRA (optional) names more host paths to copy in, at the same paths.
 #
 # The guest kernel is Debian's linux-image-amd64 (its kvm and kvm-amd modules), fetched with
 # `apt-get download` into a cache outside the tree keyed by the package name, never installed.
@@ -60,8 +61,17 @@ for a in sh mount insmod ls cat poweroff mkdir echo dmesg grep; do ln -s busybox
 cp "$KDIR"/mod/*.ko "$R/mod/"
 cp -a "$BUILD" "$R/payload/build"
 rm -rf "$R/payload/build/obj" "$R/payload/build/bench"
+# NESTED_EXTRA="/abs/path ...": more host files or directories (make bench: QEMU and its
+# firmware), copied to the same paths in the VM; their executables get their libraries too.
+extra=""
+for p in ${NESTED_EXTRA:-}; do
+	case $p in /*) ;; *) die "NESTED_EXTRA: '$p' is not an absolute path" ;; esac
+	mkdir -p "$R$(dirname "$p")" && cp -a "$p" "$R$p" || die "NESTED_EXTRA: cannot copy $p"
+	extra="$extra $R$p"
+done
 # shared libraries of every ELF executable in the payload, at their host paths
-for exe in $(find "$R/payload/build" -type f -perm -u+x); do
+# shellcheck disable=SC2086
+for exe in $(find "$R/payload/build" $extra -type f -perm -u+x); do
 	file -b "$exe" 2>/dev/null | grep -q 'dynamically linked' || continue
 	ldd "$exe" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
 		[ -e "$R$lib" ] || { mkdir -p "$R$(dirname "$lib")" && cp -L "$lib" "$R$lib"; }
