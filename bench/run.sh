@@ -1,100 +1,189 @@
 #!/bin/bash
-# make bench: boot time and host memory of tinyvmm against QEMU on the same tiny guest; CSV in build/bench/.
+# make bench: boot-to-exit time, host memory and the PIT choice, tinyvmm against QEMU; CSV in BUILD/bench/, summary last.
+#
+# Usage: bench/run.sh [BUILD_DIR]   (default build; make bench builds what it needs first)
+# With a usable /dev/kvm the figures are taken here (host type hardware or kvm_pvm). Without
+# one they are taken inside the nested KVM of tests/nested/run.sh (host type nested-tcg),
+# with this machine's QEMU, its libraries and firmware copied in for the baseline; the CSVs
+# come back over the VM's console.
+# Knobs: BENCH_RUNS (boot runs per tool, default 10), BENCH_MEM_RUNS (3), BENCH_PIT_RUNS (5),
+# BENCH_POP_VMS (idle VMs at once for the PIT's kernel cost, 16), BENCH_QEMU=0 (no QEMU
+# baseline), BENCH_NESTED=0 (never use the nested VM).
+# Exit status: 0 when everything asked for was measured, non-zero otherwise (it says why).
 set -u
-cd "$(dirname "$0")/.."
-B=${B:-build}
-RUNS=${BENCH_RUNS:-10}
+cd "$(dirname "$0")/.." || exit 2
+TOP=$(pwd)
+B=$(cd "${1:-build}" && pwd) || exit 2
 OUT=$B/bench
-mkdir -p "$OUT"
-GUEST=$B/tests/guests/hello
-IDLE=$B/tests/guests/idle
 TVMM=$B/tinyvmm
-QEMU=$(command -v qemu-system-x86_64 || true)
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+for f in "$TVMM" "$B/bench-tools/timeit" "$B/tests/guests/hello" "$B/tests/guests/idle"; do
+	[ -e "$f" ] || die "missing $f: run 'make bench', which builds it"
+done
+
+args=(--runs "${BENCH_RUNS:-10}" --mem-runs "${BENCH_MEM_RUNS:-3}" --pit-runs "${BENCH_PIT_RUNS:-5}"
+	--pop-vms "${BENCH_POP_VMS:-16}")
+[ "${BENCH_QEMU:-1}" = 0 ] && args+=(--no-qemu)
+commit=$(git rev-parse --short HEAD 2>/dev/null) &&
+	{ git diff --quiet HEAD 2>/dev/null || commit=$commit-dirty; } && args+=(--commit "$commit")
+for n in "${BENCH_RUNS:-10}" "${BENCH_MEM_RUNS:-3}" "${BENCH_PIT_RUNS:-5}" "${BENCH_POP_VMS:-16}"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS, BENCH_MEM_RUNS, BENCH_PIT_RUNS and BENCH_POP_VMS must be positive integers"
+done
+
+mkdir -p "$OUT" || die "cannot create $OUT"
+rm -f "$OUT"/*.csv "$OUT"/console*.log "$OUT"/failures.txt
 
 have_kvm() { [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }
 
-now_ns() { date +%s%N; }
+if have_kvm; then
+	case $("$TVMM" info 2>/dev/null | awk '/^backend:/ {print $2}') in
+	kvm_pvm) host=kvm_pvm ;;
+	kvm_amd | kvm_intel) host=hardware ;;
+	*) host=unknown ;;
+	esac
+	bench/measure.sh --host "$host" --build "$B" --out "$OUT" "${args[@]}"
+	rc=$?
+	echo
+	bench/summary.sh "$OUT"
+	echo
+	echo "CSV: $(ls "$OUT"/*.csv 2>/dev/null | tr '\n' ' ')"
+	[ "$rc" = 0 ] || echo "bench: measure.sh failed (status $rc): see the reasons above" >&2
+	exit "$rc"
+fi
 
-# time_runs NAME CMD...: RUNS timed runs; one CSV row each: tool,run,ms,exit
-time_runs() {
-	local name=$1
-	shift
-	for i in $(seq 1 "$RUNS"); do
-		local t0 t1 rc
-		t0=$(now_ns)
-		timeout 60 "$@" >/dev/null 2>&1 </dev/null
-		rc=$?
-		t1=$(now_ns)
-		echo "$name,$i,$(((t1 - t0) / 1000)),$rc" | awk -F, '{printf "%s,%s,%.3f,%s\n",$1,$2,$3/1000,$4}'
+[ "${BENCH_NESTED:-1}" = 0 ] && die "no usable /dev/kvm here and BENCH_NESTED=0: nothing measured"
+
+# --- no /dev/kvm: measure inside the nested KVM ------------------------------------------
+echo "bench: no usable /dev/kvm here: measuring inside a QEMU TCG VM that emulates AMD-V"
+echo "       (tests/nested/run.sh). Figures from there are RELATIVE: host type nested-tcg."
+
+# QEMU for the baseline, and the files -M microvm and -M pc load with -kernel: it looks
+# for them beside its binary (../share/qemu, ../share/seabios, ../lib/ipxe/qemu).
+extra=("$TOP/bench")
+if [ "${BENCH_QEMU:-1}" != 0 ]; then
+	qemu=$(command -v qemu-system-x86_64) ||
+		die "qemu-system-x86_64 is not installed (scripts/bench-packages.txt), or set BENCH_QEMU=0"
+	qemu=$(readlink -f "$qemu")
+	pfx=$(dirname "$(dirname "$qemu")")
+	extra+=("$qemu" "$pfx/share/seabios")
+	for f in qboot.rom bios-microvm.bin kvmvapic.bin linuxboot.bin linuxboot_dma.bin \
+		multiboot.bin multiboot_dma.bin pvh.bin; do
+		extra+=("$pfx/share/qemu/$f")
+	done
+	extra+=("$pfx/lib/ipxe/qemu/efi-e1000.rom" "$pfx/lib/ipxe/qemu/pxe-e1000.rom")
+	for f in "${extra[@]}"; do
+		[ -e "$f" ] || die "QEMU file $f is missing: is qemu-system-x86 (with seabios, ipxe-qemu) installed?"
+	done
+fi
+
+# The nested VM sometimes freezes outright (QEMU's TCG stops running it: no CPU time, no
+# output; seen once in ~300 timed runs, never in the same place). measure.sh streams every
+# row, step and finished section over the console, so a watchdog ends a VM that has been
+# silent for BENCH_STALL_S seconds and a fresh one takes the unfinished sections over.
+STALL_S=${BENCH_STALL_S:-300}
+descendants() {
+	local c
+	for c in $(ps -o pid= --ppid "$1"); do
+		echo "$c"
+		descendants "$c"
 	done
 }
-
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n",(a[NR/2]+a[NR/2+1])/2}'; }
-
-boot_csv=$OUT/boot_time.csv
-mem_csv=$OUT/memory.csv
-echo "tool,run,ms,exit" >"$boot_csv"
-echo "tool,rss_kb,pss_kb,private_dirty_kb" >"$mem_csv"
-
-echo "tinyvmm bench: $($TVMM --version | tr '\n' ' ')"
-if ! have_kvm; then
-	echo "tinyvmm bench: no usable /dev/kvm on this host: nothing to measure." >&2
-	echo "tinyvmm,n/a,n/a,no-kvm" >>"$boot_csv"
-	echo "tinyvmm,n/a,n/a,n/a" >>"$mem_csv"
-	exit 0
-fi
-
-# --- boot to exit: a multiboot guest that prints a line and writes port 0xf4 ---
-time_runs tinyvmm "$TVMM" run -m 4 -kernel "$GUEST" -serial none >>"$boot_csv"
-if [ -n "$QEMU" ]; then
-	QARGS=(-enable-kvm -m 4 -kernel "$GUEST" -display none -serial none -no-reboot
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-	time_runs qemu-microvm "$QEMU" -M microvm "${QARGS[@]}" >>"$boot_csv"
-	time_runs qemu-pc "$QEMU" -M pc "${QARGS[@]}" >>"$boot_csv"
-fi
-
-echo
-echo "boot to exit, median of $RUNS runs (ms):"
-for tool in tinyvmm qemu-microvm qemu-pc; do
-	rows=$(grep "^$tool," "$boot_csv")
-	[ -n "$rows" ] || continue
-	printf '  %-14s %s  (exit statuses: %s)\n' "$tool" "$(echo "$rows" | cut -d, -f3 | median)" \
-		"$(echo "$rows" | cut -d, -f4 | sort -u | tr '\n' ' ')"
+# Ends the nested run and everything under it: `timeout` puts QEMU in a process group of
+# its own, so the session's group alone would leave the VM running.
+end_tree() {
+	local pids
+	pids=$(descendants "$1")
+	kill -- -"$1" 2>/dev/null
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+}
+TRIES=${BENCH_NESTED_TRIES:-3}
+sections="boot memory pit cost exits"
+attempt=0 rc=0
+rm -f "$OUT"/console.*.log
+while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
+	attempt=$((attempt + 1))
+	log=$OUT/console.$attempt.log
+	: >"$log"
+	echo "bench: nested VM run $attempt of at most $TRIES, sections: $sections"
+	# Its own session, so the watchdog can end exactly this process group; stdbuf keeps
+	# the console filter in tests/nested/run.sh line-buffered, so progress shows live.
+	NESTED_EXTRA="${extra[*]}" TINYVMM_NESTED_TIMEOUT=${TINYVMM_NESTED_TIMEOUT:-3000} \
+		setsid stdbuf -oL -eL tests/nested/run.sh "$B" sh "$TOP/bench/measure.sh" \
+		--host nested-tcg --build /payload/build --out /tmp/bench --emit \
+		--sections "$sections" "${args[@]}" >"$log" 2>&1 </dev/null &
+	pid=$!
+	shown=0 size=0 quiet=0 stalled=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		n=$(wc -l <"$log")
+		if [ "$n" -gt "$shown" ]; then
+			sed -n "$((shown + 1)),${n}p" "$log" | grep -v -E '^BENCH-(ROW|STEP|DONE) '
+			shown=$n
+		fi
+		new=$(stat -c %s "$log")
+		if [ "$new" -ne "$size" ]; then
+			size=$new quiet=0
+		else
+			quiet=$((quiet + 5))
+		fi
+		if [ "$quiet" -ge "$STALL_S" ]; then
+			last=$(grep -a '^BENCH-STEP ' "$log" | tail -1 | cut -d' ' -f2-)
+			echo "bench: the nested VM has been silent for ${STALL_S}s (last step: ${last:-none}): ending it"
+			end_tree "$pid"
+			stalled=1
+			break
+		fi
+	done
+	wait "$pid"
+	rc=$?
+	sed -n "$((shown + 1)),\$p" "$log" | grep -v -E '^BENCH-(ROW|STEP|DONE) '
+	# Keep the rows of the sections this run finished; the others go to the next run.
+	done_now=$(awk '$1 == "BENCH-DONE" {print $2}' "$log" | tr '\n' ' ')
+	awk -v out="$OUT" -v done_now=" $done_now" '
+		BEGIN {
+			file["boot"] = "boot_time.csv"; file["memory"] = "memory.csv"; file["pit"] = "pit.csv"
+			file["cost"] = "pit_kernel_cost.csv"; file["exits"] = "pit_exits.csv"
+			for (s in file) if (index(done_now " ", " " s " ")) keep[file[s]] = 1
+		}
+		$1 == "BENCH-ROW" && $2 ~ /^[a-z_]+\.csv$/ && ($2 in keep || $2 == "environment.csv") {
+			f = out "/" $2
+			if (!(f in started)) { started[f] = 1; printf "" > f }
+			print substr($0, length($1) + length($2) + 3) >> f
+		}
+		$1 == "BENCH-FAIL" { split($2, w, ":"); if (index(done_now " ", " " w[1] " ")) print > (out "/failures.txt") }
+	' "$log"
+	left=""
+	for s in $sections; do
+		case " $done_now " in *" $s "*) ;; *) left="$left $s" ;; esac
+	done
+	sections=${left# }
+	[ "$stalled" = 1 ] || [ -z "$sections" ] || break # the VM ended by itself: no retry
 done
 
-# --- host memory of a running guest: start it, wait for its line, read smaps_rollup ---
-mem_of() {
-	local name=$1
-	shift
-	local log
-	log=$(mktemp)
-	"$@" >"$log" 2>&1 </dev/null &
-	local pid=$!
-	for _ in $(seq 1 200); do
-		grep -q ready "$log" && break
-		sleep 0.05
-	done
-	sleep 0.2
-	if [ -r /proc/$pid/smaps_rollup ]; then
-		awk -v n="$name" '/^Rss:/{r=$2} /^Pss:/{p=$2} /^Private_Dirty:/{d=$2}
-			END {printf "%s,%s,%s,%s\n", n, r, p, d}' /proc/$pid/smaps_rollup
-	fi
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	rm -f "$log"
-}
-
-if [ -f "$IDLE" ]; then
-	mem_of tinyvmm "$TVMM" run -m 4 -kernel "$IDLE" >>"$mem_csv"
-	if [ -n "$QEMU" ]; then
-		mem_of qemu-microvm "$QEMU" -M microvm -enable-kvm -m 4 -kernel "$IDLE" -display none \
-			-serial stdio >>"$mem_csv"
-		mem_of qemu-pc "$QEMU" -M pc -enable-kvm -m 4 -kernel "$IDLE" -display none \
-			-serial stdio >>"$mem_csv"
-	fi
-	echo
-	echo "host memory with one idle guest (KiB):"
-	column -t -s, "$mem_csv" | sed 's/^/  /'
-fi
 echo
-echo "CSV: $boot_csv $mem_csv"
+if ! ls "$OUT"/*.csv >/dev/null 2>&1; then
+	echo "bench: the nested VM returned no figures (status $rc); its console is in $OUT/console.*.log" >&2
+	[ "$rc" = 0 ] && rc=1
+	exit "$rc"
+fi
+bench/summary.sh "$OUT"
+echo
+echo "CSV: $(ls "$OUT"/*.csv | tr '\n' ' ')"
+echo "     (nested VM consoles: $(ls "$OUT"/console.*.log | tr '\n' ' '))"
+status=0
+if [ -n "$sections" ]; then
+	echo "bench: not measured (the nested VM failed or froze $attempt times): $sections" >&2
+	status=1
+fi
+if [ -s "$OUT/failures.txt" ]; then
+	echo "bench: some measurements failed:" >&2
+	sed 's/^BENCH-FAIL /  - /' "$OUT/failures.txt" >&2
+	status=1
+fi
+exit "$status"

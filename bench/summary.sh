@@ -1,0 +1,199 @@
+#!/bin/sh
+# bench/summary.sh: prints a readable summary (medians, min/max, ratios, targets) of the CSVs that bench/measure.sh wrote.
+#
+# Usage: bench/summary.sh DIR   (DIR holds environment.csv, boot_time.csv, memory.csv,
+# pit.csv and pit_exits.csv; a missing file just leaves its section out)
+set -u
+D=${1:?usage: $0 CSV_DIR}
+
+# Shared awk: columns by header name, and the median / min / max of a list.
+LIB='
+function header(   i) { for (i = 1; i <= NF; i++) col[$i] = i }
+function v(name) { return (name in col) ? $(col[name]) : "" }
+function sortn(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+}
+function median(a, n) {
+	if (n == 0) return ""
+	sortn(a, n)
+	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function fmt(x) { return x == "" ? "n/a" : sprintf("%.1f", x) }
+'
+
+if [ -f "$D/environment.csv" ]; then
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		host = v("host")
+		printf "== tinyvmm bench on host type: %s\n", host
+		printf "   kernel %s, %s CPU(s): %s; KVM backend %s; THP %s; tinyvmm %s (%s); QEMU %s\n",
+			v("kernel"), v("cpus"), v("cpu"), v("kvm_backend"), v("thp"), v("tinyvmm"), v("commit"), v("qemu")
+		if (host == "nested-tcg") {
+			print "   RELATIVE FIGURES: measured with KVM inside a QEMU TCG VM that emulates AMD-V"
+			print "   (every guest instruction and the nested hypervisor are emulated). Compare rows"
+			print "   with each other, not with hardware; absolute times are far slower than real."
+		}
+	}' "$D/environment.csv"
+fi
+
+if [ -f "$D/boot_time.csv" ]; then
+	echo
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		t = v("tool")
+		if (!(t in n)) order[++ntools] = t
+		k = ++n[t]; wall[t, k] = v("wall_ms") + 0; cpu[t, k] = v("user_ms") + v("sys_ms")
+		if (v("status") != "1") bad[t]++
+		host = v("host")
+	}
+	END {
+		if (!ntools) exit
+		printf "boot to exit: hello guest (prints a line, leaves through port 0xf4), %d runs each\n", n[order[1]]
+		printf "  %-14s %10s %10s %10s %14s %11s\n", "tool", "median ms", "min ms", "max ms", "CPU ms median", "x tinyvmm"
+		for (i = 1; i <= ntools; i++) {
+			t = order[i]
+			for (k = 1; k <= n[t]; k++) { a[k] = wall[t, k]; c[k] = cpu[t, k] }
+			m = median(a, n[t]); mc = median(c, n[t])
+			if (t == "tinyvmm") base = m
+			printf "  %-14s %10s %10s %10s %14s %11s%s\n", t, fmt(m), fmt(a[1]), fmt(a[n[t]]), fmt(mc),
+				(base > 0 ? sprintf("%.1f", m / base) : "n/a"),
+				(bad[t] ? sprintf("  (%d runs failed!)", bad[t]) : "")
+		}
+		print "  issue targets (kvm_pvm host): tinyvmm <= 5 ms; QEMU 7.2 there: microvm ~80 ms, pc ~5 s"
+	}' "$D/boot_time.csv"
+fi
+
+if [ -f "$D/memory.csv" ]; then
+	echo
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		t = v("tool")
+		if (!(t in n)) order[++ntools] = t
+		if (v("rss_kb") == "") { bad[t]++; next }
+		k = ++n[t]
+		rss[t, k] = v("rss_kb") + 0; pss[t, k] = v("pss_kb") + 0; pd[t, k] = v("private_dirty_kb") + 0
+		if (v("guest_rss_kb") != "") { ng[t]++; g[t, ng[t]] = v("guest_rss_kb") + 0 }
+		if (v("anon_huge_kb") + 0 > 0) huge[t] = v("anon_huge_kb")
+		thr[t, k] = v("threads") + 0; kth[t, k] = v("kthreads") + 0
+	}
+	function med(arr, t,   k, a) { for (k = 1; k <= n[t]; k++) a[k] = arr[t, k]; return median(a, n[t]) }
+	END {
+		if (!ntools) exit
+		print "host memory with one idle guest (-m 4, prints \"ready\" then halts), median of the runs, KiB"
+		print "  (guest = resident part of the 4 MiB guest-RAM mapping; VMM = total minus guest)"
+		printf "  %-20s %8s %8s %8s %8s %9s %9s %9s %8s %9s\n", "tool", "RSS", "PSS", "Pr_Dirty",
+			"guest", "RSS-guest", "PSS-guest", "PrD-guest", "threads", "kthreads"
+		for (i = 1; i <= ntools; i++) {
+			t = order[i]
+			if (!n[t]) { printf "  %-20s no sample (%d runs never became ready)\n", t, bad[t]; continue }
+			r = med(rss, t); p = med(pss, t); d = med(pd, t)
+			gg = ""
+			if (ng[t]) { for (k = 1; k <= ng[t]; k++) ga[k] = g[t, k]; gg = median(ga, ng[t]) }
+			printf "  %-20s %8d %8d %8d %8s %9s %9s %9s %8d %9d\n", t, r, p, d, gg,
+				(gg == "" ? "n/a" : r - gg), (gg == "" ? "n/a" : p - gg), (gg == "" ? "n/a" : d - gg),
+				med(thr, t), med(kth, t)
+		}
+		for (i = 1; i <= ntools; i++)
+			if (order[i] in huge)
+				printf "  %s: %s KiB of it in transparent huge pages\n", order[i], huge[order[i]]
+		print "  issue target: tinyvmm <= 1 MB plus the guest pages touched; QEMU there: ~40 MB RSS, ~19 MB private dirty"
+	}' "$D/memory.csv"
+fi
+
+if [ -f "$D/pit.csv" ]; then
+	echo
+	# exits by case, from the traced runs (totals per event)
+	ex=""
+	[ -f "$D/pit_exits.csv" ] && ex=$(awk -F, 'NR > 1 && $4 != "none" {s[$2 "/" $3 "/" $4] += $6}
+		END {for (k in s) printf "%s=%s ", k, s[k]}' "$D/pit_exits.csv")
+	awk -F, -v ex="$ex" "$LIB"'
+	NR == 1 {
+		header()
+		m = split(ex, e, " ")
+		for (i = 1; i <= m; i++) { split(e[i], kv, "="); count[kv[1]] = kv[2] }
+		next
+	}
+	{
+		c = v("hz") " " v("pit")
+		if (!(c in n)) order[++ncases] = c
+		ticks[c] = v("ticks")
+		if (v("status") != "1" || v("ready_ms") == "" || v("done_ms") == "") { bad[c]++; next }
+		k = ++n[c]
+		tp[c, k] = v("done_ms") - v("ready_ms")
+		rate[c, k] = ticks[c] * 1000 / tp[c, k]
+		pc[c, k] = v("cpu_at_done_ms") - v("cpu_at_ready_ms")
+		kc[c, k] = v("kthread_cpu_at_done_ms") - v("kthread_cpu_at_ready_ms")
+		tot[c, k] = pc[c, k] + kc[c, k]
+		thr[c, k] = v("threads") + 0; kth[c, k] = v("kthreads") + 0; names[c] = v("kthread_names")
+	}
+	function med(arr, c,   k, a) { for (k = 1; k <= n[c]; k++) a[k] = arr[c, k]; return median(a, n[c]) }
+	function cnt(key) { return (key in count) ? count[key] : "n/a" }
+	END {
+		if (!ncases) exit
+		print "PIT: tinyvmm -pit user (its 8254 on the timer service) vs -pit kvm (KVM_CREATE_PIT2),"
+		print "pit_idle guest halting between channel-0 ticks until it has counted 3 s worth;"
+		print "medians over the tick phase (from its \"ready\" line to its \"ticks:\" line)"
+		printf "  %5s %-4s %5s %8s %8s %8s %8s %8s %7s %7s %6s %6s %6s\n", "Hz", "pit", "ticks",
+			"phase ms", "rate Hz", "VMM ms", "kthr ms", "us/tick", "threads", "kthr", "u-exit", "exits", "irqset"
+		for (i = 1; i <= ncases; i++) {
+			c = order[i]; split(c, hp, " ")
+			if (!n[c]) { printf "  %5s %-4s no successful run (%d failed)\n", hp[1], hp[2], bad[c]; continue }
+			key = hp[2] "/" hp[1]
+			printf "  %5s %-4s %5d %8s %8s %8s %8s %8s %7d %7d %6s %6s %6s%s\n", hp[1], hp[2], ticks[c],
+				fmt(med(tp, c)), fmt(med(rate, c)), fmt(med(pc, c)), fmt(med(kc, c)),
+				fmt(med(tot, c) * 1000 / ticks[c]), med(thr, c), med(kth, c),
+				cnt(key "/kvm_userspace_exit"), cnt(key "/kvm_exit"), cnt(key "/kvm_set_irq"),
+				(bad[c] ? sprintf("  (%d runs failed!)", bad[c]) : "")
+			if (names[c] != "") kn = kn sprintf("  %s Hz -pit %s kernel threads: %s\n", hp[1], hp[2], names[c])
+		}
+		# Two rates over the same time split the cost into a part per tick and a part per
+		# second that the VM costs anyway (halt polling, timers of its own, the sampler).
+		for (i = 1; i <= ncases; i++) {
+			split(order[i], hp, " ")
+			if (n[order[i]]) { c2 = hp[2]; rates[c2] = rates[c2] " " hp[1] }
+		}
+		for (c2 in rates) {
+			m = split(rates[c2], rr, " ")
+			if (m < 2) continue
+			hi = rr[1] + 0 > rr[2] + 0 ? rr[1] : rr[2]; lo = rr[1] + 0 > rr[2] + 0 ? rr[2] : rr[1]
+			ch = hi " " c2; cl = lo " " c2
+			per = (med(tot, ch) - med(tot, cl)) / (ticks[ch] - ticks[cl])
+			base = (med(tot, cl) - per * ticks[cl]) / (med(tp, cl) / 1000)
+			mg = mg sprintf("  -pit %-4s marginal CPU per tick %.1f us; CPU per second besides the ticks %.1f ms\n", c2, per * 1000, base)
+		}
+		printf "%s", mg
+		print "  rate = ticks the guest counted per second of the phase (below HZ: edges were lost)"
+		print "  VMM ms = tinyvmm user+sys over the phase, all its threads; kthr ms = the VM'"'"'s KVM kernel"
+		print "  threads over the phase (kvm-pit does the in-kernel PIT'"'"'s work); us/tick = both, per tick."
+		print "  threads = tinyvmm'"'"'s own; kthr = KVM kernel threads for the VM. u-exit (exits to user"
+		print "  space), exits (all VM exits to KVM) and irqset (KVM_IRQ_LINE / in-kernel PIT edges)"
+		print "  come from one extra run per case traced with KVM'"'"'s trace events, whole run."
+		printf "%s", kn
+	}' "$D/pit.csv"
+fi
+
+if [ -f "$D/pit_kernel_cost.csv" ]; then
+	echo
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		p = v("pit"); seen[p] = 1; vms = v("vms") + 0
+		ready[p] = v("ready"); kt[p] = v("kthreads"); kp[p] = v("kvm_pit_threads")
+		ks[p] = v("kernel_stack_kb"); sl[p] = v("slab_kb"); pt[p] = v("page_tables_kb"); mu[p] = v("mem_used_kb")
+	}
+	END {
+		if (!vms) exit
+		printf "kernel cost of the PIT choice: %d idle guests started at once each way (deltas of /proc/meminfo, KiB)\n", vms
+		printf "  %-5s %6s %9s %8s %12s %8s %11s %9s\n", "pit", "ready", "kthreads", "kvm-pit", "KernelStack", "Slab", "PageTables", "mem used"
+		for (p in seen)
+			printf "  %-5s %6s %9s %8s %12s %8s %11s %9s\n", p, ready[p], kt[p], kp[p], ks[p], sl[p], pt[p], mu[p]
+		if (("user" in seen) && ("kvm" in seen))
+			printf "  per VM, kvm minus user: %+.1f kernel threads, KernelStack %+.1f, Slab %+.1f, mem used %+.1f KiB\n",
+				(kt["kvm"] - kt["user"]) / vms, (ks["kvm"] - ks["user"]) / vms, (sl["kvm"] - sl["user"]) / vms,
+				(mu["kvm"] - mu["user"]) / vms
+		print "  (mem used = drop of MemAvailable: includes the VMM processes, equal both ways; noisy)"
+	}' "$D/pit_kernel_cost.csv"
+fi
