@@ -40,7 +40,7 @@ void exit_report_print(FILE *out, const struct vm *vm, double seconds)
 		if (vm->bus.r[i].accesses)
 			dev[n++] = (struct count){vm->bus.r[i].name, vm->bus.r[i].accesses, 0};
 	qsort(dev, n, sizeof(dev[0]), by_count_desc);
-	fprintf(out, "  by device:");
+	fprintf(out, "  port accesses by device (the guest's and the BIOS services'):");
 	for (unsigned i = 0; i < n; i++)
 		fprintf(out, "%s %s %llu", i ? "," : "", dev[i].name, (unsigned long long)dev[i].n);
 	if (vm->bus.unhandled)
