@@ -108,7 +108,7 @@ timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nograp
 	-no-reboot -net none -vga none -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1" </dev/null 2>&1 |
 	tee "$LOG" | tr -d '\r' | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
-	grep -v -E '^(TINYVMM-NESTED-EXIT|\[ *[0-9]+\.[0-9]+\] |SeaBIOS|Booting|iPXE|$)'
+	grep --line-buffered -v -E '^(TINYVMM-NESTED-EXIT|\[ *[0-9]+\.[0-9]+\] |SeaBIOS|Booting|iPXE|$)'
 rc=$(grep -a -o 'TINYVMM-NESTED-EXIT [0-9]*' "$LOG" | tail -1 | cut -d' ' -f2)
 [ -n "$rc" ] || die "the nested VM ended without running the command (timeout ${TIMEOUT}s or crash)"
 exit "$rc"
