@@ -3,6 +3,7 @@
 #include "vmm/exit.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,23 +27,28 @@ static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
 
 static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t run_size)
 {
-	unsigned size = run->io.size;
-	uint64_t bytes = (uint64_t)size * run->io.count;
-	if ((size != 1 && size != 2 && size != 4) || run->io.data_offset > run_size ||
-	    bytes > run_size - run->io.data_offset)
-		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", run->io.port,
-			     size, run->io.count);
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
-	if (env->service.handle && run->io.port == env->service.port &&
-	    run->io.direction == KVM_EXIT_IO_OUT && size == 1 && run->io.count == 1)
+	/* Read once: the data area is in the same mapping, so an IN could rewrite these fields
+	 * between the check and their use. */
+	const unsigned size = run->io.size;
+	const uint32_t count = run->io.count;
+	const uint16_t port = run->io.port;
+	const bool out = run->io.direction == KVM_EXIT_IO_OUT;
+	const uint64_t offset = run->io.data_offset;
+	uint64_t bytes = (uint64_t)size * count;
+	if ((size != 1 && size != 2 && size != 4) || offset > run_size ||
+	    bytes > run_size - offset)
+		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", port, size,
+			     count);
+	uint8_t *data = (uint8_t *)run + offset;
+	if (env->service.handle && port == env->service.port && out && size == 1 && count == 1)
 		return (enum exit_action)env->service.handle(env->service.ctx, env, data[0]);
-	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
+	for (uint32_t i = 0; i < count; i++, data += size) {
 		uint32_t v = 0;
-		if (run->io.direction == KVM_EXIT_IO_OUT) {
+		if (out) {
 			memcpy(&v, data, size);
-			bus_write(env->bus, run->io.port, size, v);
+			bus_write(env->bus, port, size, v);
 		} else {
-			v = bus_read(env->bus, run->io.port, size);
+			v = bus_read(env->bus, port, size);
 			memcpy(data, &v, size);
 		}
 	}

@@ -1,5 +1,6 @@
 /* Unit tests of the exit dispatcher on hand-built kvm_run structures and a fake vCPU. */
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,16 @@ Test(exit_dispatch, io_data_outside_the_run_page_is_refused)
 	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH, "size 3 is not an x86 access");
 	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 4, 0x40000001u, 512);
 	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH, "count * size overflow");
+}
+
+/* A data area over the io header must not let an IN rewrite the count it was checked with. */
+Test(exit_dispatch, in_data_cannot_raise_the_checked_count)
+{
+	dev.in_value = 0x08;
+	io_exit(KVM_EXIT_IO_IN, 0x3F8, 1, 4, offsetof(struct kvm_run, io.count));
+	((uint8_t *)run)[100] = 0xAA;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(((uint8_t *)run)[100], 0xAA, "only count * size bytes may be written");
 }
 
 Test(exit_dispatch, mmio_reads_float_high)
