@@ -61,11 +61,13 @@ static void put_le(uint8_t *p, uint64_t v, unsigned n)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* The status byte AH=01h reports, kept per drive class in the BDA, then CF/AH. */
-static void finish(struct bios_env *env, struct bios_regs *r, uint8_t status)
+/*
+ * The status byte AH=01h reports, kept per drive class in the BDA, then CF/AH. `hard` is
+ * the caller's DL bit 7 as it was on entry: AH=08h has replaced DL by then.
+ */
+static void finish(struct bios_env *env, struct bios_regs *r, bool hard, uint8_t status)
 {
-	bool floppy = !(r->edx & 0x80);
-	bda_put8(env->mem, floppy ? BDA_FLOPPY_STATUS : BDA_DISK_STATUS, status);
+	bda_put8(env->mem, hard ? BDA_DISK_STATUS : BDA_FLOPPY_STATUS, status);
 	if (status)
 		bios_fail(r, status);
 	else
@@ -242,7 +244,7 @@ void bios_int13(struct bios_env *env, struct bios_regs *r)
 
 	switch (fn) {
 	case 0x00:
-		finish(env, r, d ? 0 : BIOS_ERR_FUNCTION);
+		finish(env, r, hard, d ? 0 : BIOS_ERR_FUNCTION);
 		return;
 	case 0x01: {
 		uint8_t st = bda_get8(env->mem, hard ? BDA_DISK_STATUS : BDA_FLOPPY_STATUS);
@@ -254,10 +256,10 @@ void bios_int13(struct bios_env *env, struct bios_regs *r)
 	}
 	case 0x02:
 	case 0x03:
-		finish(env, r, d ? chs_rw(env, r, d, fn == 0x03) : BIOS_ERR_FUNCTION);
+		finish(env, r, hard, d ? chs_rw(env, r, d, fn == 0x03) : BIOS_ERR_FUNCTION);
 		return;
 	case 0x08:
-		finish(env, r, drive_params(env, r, d));
+		finish(env, r, hard, drive_params(env, r, d));
 		return;
 	case 0x15:
 		disk_type(r, d);
@@ -276,10 +278,10 @@ void bios_int13(struct bios_env *env, struct bios_regs *r)
 	case 0x43:
 	case 0x44:
 	case 0x47:
-		finish(env, r, d && hard ? extended_rw(env, r, d, fn) : BIOS_ERR_FUNCTION);
+		finish(env, r, hard, d && hard ? extended_rw(env, r, d, fn) : BIOS_ERR_FUNCTION);
 		return;
 	case 0x48:
-		finish(env, r, d && hard ? ext_params(env, r, d) : BIOS_ERR_FUNCTION);
+		finish(env, r, hard, d && hard ? ext_params(env, r, d) : BIOS_ERR_FUNCTION);
 		return;
 	default: /* includes 4Bh: no CD-ROM emulation, which GRUB must see fail */
 		bios_unknown(r);

@@ -165,6 +165,21 @@ Test(bios_int13, status_reports_the_last_error)
 	cr_assert_eq(AH(&r), 0);
 }
 
+/* AH=08h rewrites DL with the drive count; its status still belongs to the drive asked. */
+Test(bios_int13, get_params_keeps_the_status_of_the_other_drive_class)
+{
+	struct bios_regs r = chs(0x02, 0x00, 0, 0, 19, 1); /* floppy: sector not found */
+	call(&b, 0x13, &r);
+	r = regs_ax(0x0800);
+	r.edx = 0x80;
+	call(&b, 0x13, &r);
+	cr_assert_not(CF(&r));
+	r = regs_ax(0x0100);
+	r.edx = 0x00;
+	call(&b, 0x13, &r);
+	cr_assert_eq(AH(&r), 0x04, "the floppy's last error survives a hard disk's AH=08h");
+}
+
 Test(bios_int13, absent_drives_fail)
 {
 	uint8_t drives[] = {0x01, 0x81, 0x82, 0xE0, 0xFF};
