@@ -5,59 +5,13 @@
 #include <string.h>
 
 #include "devices/acpi_pm.h"
-#include "vmm/guest_mem.h"
+#include "tests/support/tables.h"
 #include "vmm/platform/layout.h"
 #include "vmm/platform/tables.h"
 
 /* Offsets and values below come from the ACPI 1.0b/2.0 specification, not from acpi.c. */
 #define SDT_HDR_LEN 36
 #define FADT_V1_LEN 116
-
-static struct guest_mem mem;
-
-static void setup_mem(void)
-{
-	cr_assert_eq(gmem_alloc(&mem, 2 << 20), 0);
-}
-
-static void teardown_mem(void)
-{
-	gmem_free(&mem);
-}
-
-static const uint8_t *at(uint64_t gpa, uint64_t len)
-{
-	const uint8_t *p = gmem_ptr(&mem, gpa, len);
-	cr_assert_not_null(p, "0x%llx+%llu is not guest RAM", (unsigned long long)gpa,
-			   (unsigned long long)len);
-	return p;
-}
-
-static uint8_t u8_at(uint64_t gpa)
-{
-	return *at(gpa, 1);
-}
-
-static uint16_t u16_at(uint64_t gpa)
-{
-	const uint8_t *p = at(gpa, 2);
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t u32_at(uint64_t gpa)
-{
-	const uint8_t *p = at(gpa, 4);
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint8_t sum(uint64_t gpa, uint64_t len)
-{
-	const uint8_t *p = at(gpa, len);
-	uint8_t s = 0;
-	for (uint64_t i = 0; i < len; i++)
-		s = (uint8_t)(s + p[i]);
-	return s;
-}
 
 /* As Linux and Pure64 do: every 16-byte boundary of the BIOS area, signature and checksum. */
 static uint64_t find_rsdp(void)

@@ -4,58 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmm/guest_mem.h"
+#include "tests/support/tables.h"
 #include "vmm/platform/layout.h"
 #include "vmm/platform/tables.h"
 
 /* Offsets and codes below are from the MultiProcessor Specification 1.4, chapter 4. */
 #define HDR_LEN 44
-
-static struct guest_mem mem;
-
-static void setup_mem(void)
-{
-	cr_assert_eq(gmem_alloc(&mem, 2 << 20), 0);
-}
-
-static void teardown_mem(void)
-{
-	gmem_free(&mem);
-}
-
-static const uint8_t *at(uint64_t gpa, uint64_t len)
-{
-	const uint8_t *p = gmem_ptr(&mem, gpa, len);
-	cr_assert_not_null(p, "0x%llx+%llu is not guest RAM", (unsigned long long)gpa,
-			   (unsigned long long)len);
-	return p;
-}
-
-static uint8_t u8_at(uint64_t gpa)
-{
-	return *at(gpa, 1);
-}
-
-static uint16_t u16_at(uint64_t gpa)
-{
-	const uint8_t *p = at(gpa, 2);
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t u32_at(uint64_t gpa)
-{
-	const uint8_t *p = at(gpa, 4);
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint8_t sum(uint64_t gpa, uint64_t len)
-{
-	const uint8_t *p = at(gpa, len);
-	uint8_t s = 0;
-	for (uint64_t i = 0; i < len; i++)
-		s = (uint8_t)(s + p[i]);
-	return s;
-}
 
 /* The BIOS-area part of the spec's search: 16-byte boundaries of 0xF0000-0xFFFFF. */
 static uint64_t find_mpfp(void)
