@@ -123,10 +123,7 @@ startup_64: ; PM_BASE + 0x200
 	mov rsp, stack_top
 	mov [boot_params], rsi
 	mov rdi, idt
-	mov rsi, handlers
-	mov ecx, 32
-	call lib_idt_fill
-	lidt [idtr]
+	call lib_idt_exceptions
 	PRINTLN "bzimage: checking boot_params at the 64-bit entry"
 
 	mov rbx, [boot_params]
@@ -299,12 +296,6 @@ check_initrd:
 	ret
 
 want_cmdline: db "bz-test", 0
-	align 8
-handlers:
-	EXC_TABLE
-idtr:
-	dw 32 * 16 - 1
-	dq idt
 
 	LIB_ROUTINES "bzimage"
 	align 16

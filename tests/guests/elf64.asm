@@ -14,31 +14,7 @@ TOP_PAGE   equ 0xFFE00000 ; last 2 MiB below 4 GiB: the map must reach that far
 	default rel
 	org LOAD_BASE
 
-ehdr:
-	db 0x7F, "ELF", 2, 1, 1, 0 ; 64-bit, little endian, version 1, SysV
-	times 8 db 0
-	dw 2                       ; ET_EXEC
-	dw 0x3E                    ; EM_X86_64
-	dd 1
-	dq start                   ; e_entry
-	dq phdr - ehdr             ; e_phoff
-	dq 0                       ; e_shoff
-	dd 0
-	dw ehdr_end - ehdr
-	dw phdr_end - phdr
-	dw 1
-	dw 0, 0, 0
-ehdr_end:
-phdr:
-	dd 1                       ; PT_LOAD
-	dd 7                       ; RWX
-	dq 0                       ; p_offset
-	dq LOAD_BASE               ; p_vaddr
-	dq LOAD_BASE               ; p_paddr
-	dq file_end - ehdr         ; p_filesz
-	dq bss_end - ehdr          ; p_memsz
-	dq 0x1000
-phdr_end:
+	ELF64_EXEC_HEADER
 
 start:
 	; The entry state first, before any push or call disturbs it. The bss variables
@@ -53,10 +29,7 @@ start:
 	mov [entry_ds], ax
 	mov rsp, stack_top
 	mov rdi, idt
-	mov rsi, handlers
-	mov ecx, 32
-	call lib_idt_fill
-	lidt [idtr]
+	call lib_idt_exceptions
 
 	PRINTLN "elf64: checking the long-mode entry state"
 	mov rdi, bss_start
@@ -215,12 +188,6 @@ entry_rbx: dq 0
 entry_rdi: dq 0
 entry_cs:  dw 0
 entry_ds:  dw 0
-	align 8
-handlers:
-	EXC_TABLE
-idtr:
-	dw 32 * 16 - 1
-	dq idt
 
 	LIB_ROUTINES "elf64"
 	align 16

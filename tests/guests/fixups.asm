@@ -12,43 +12,16 @@ RFLAGS_AC equ 1 << 18
 	default rel
 	org LOAD_BASE
 
-ehdr:
-	db 0x7F, "ELF", 2, 1, 1, 0
-	times 8 db 0
-	dw 2                       ; ET_EXEC
-	dw 0x3E                    ; EM_X86_64
-	dd 1
-	dq start
-	dq phdr - ehdr
-	dq 0
-	dd 0
-	dw ehdr_end - ehdr
-	dw phdr_end - phdr
-	dw 1
-	dw 0, 0, 0
-ehdr_end:
-phdr:
-	dd 1                       ; PT_LOAD
-	dd 7
-	dq 0
-	dq LOAD_BASE
-	dq LOAD_BASE
-	dq file_end - ehdr
-	dq bss_end - ehdr
-	dq 0x1000
-phdr_end:
+	ELF64_EXEC_HEADER
 
 start:
 	mov rsp, stack_top
 	mov rdi, idt
-	mov rsi, handlers
-	mov ecx, 32
-	call lib_idt_fill
+	call lib_idt_exceptions
 	mov rdi, idt + 3 * 16 ; #BP goes to the counting handler instead of the stub
 	mov rsi, bp_vector
 	mov ecx, 1
 	call lib_idt_fill
-	lidt [idtr]
 	PRINTLN "fixups: fwait, int3, stac/clac in kernel mode"
 
 	; A #NM or #MF here would reach the exception stub and fail the test.
@@ -101,13 +74,8 @@ bp_handler:
 	iretq
 
 	align 8
-handlers:
-	EXC_TABLE
 bp_vector:
 	dq bp_handler
-idtr:
-	dw 32 * 16 - 1
-	dq idt
 
 	LIB_ROUTINES "fixups"
 	align 16

@@ -25,10 +25,7 @@ start:
 	mov [entry_ds], ax
 	mov rsp, stack_top
 	mov rdi, idt
-	mov rsi, handlers
-	mov ecx, 32
-	call lib_idt_fill
-	lidt [idtr]
+	call lib_idt_exceptions
 
 	PRINTLN "flat64: checking the entry of a flat image"
 	PRINT "entered at "
@@ -107,12 +104,6 @@ entry_rdi: dq 0
 entry_rip: dq 0
 entry_cs:  dw 0
 entry_ds:  dw 0
-	align 8
-handlers:
-	EXC_TABLE
-idtr:
-	dw 32 * 16 - 1
-	dq idt
 
 	LIB_ROUTINES "flat64"
 	align 16

@@ -20,39 +20,12 @@ ADDR_MASK equ 0x000FFFFFFFFFF000
 	default rel
 	org LOAD_BASE
 
-ehdr:
-	db 0x7F, "ELF", 2, 1, 1, 0
-	times 8 db 0
-	dw 2                       ; ET_EXEC
-	dw 0x3E                    ; EM_X86_64
-	dd 1
-	dq start
-	dq phdr - ehdr
-	dq 0
-	dd 0
-	dw ehdr_end - ehdr
-	dw phdr_end - phdr
-	dw 1
-	dw 0, 0, 0
-ehdr_end:
-phdr:
-	dd 1                       ; PT_LOAD
-	dd 7
-	dq 0
-	dq LOAD_BASE
-	dq LOAD_BASE
-	dq file_end - ehdr
-	dq bss_end - ehdr
-	dq 0x1000
-phdr_end:
+	ELF64_EXEC_HEADER
 
 start:
 	mov rsp, stack_top
 	mov rdi, idt
-	mov rsi, handlers
-	mov ecx, 32
-	call lib_idt_fill
-	lidt [idtr]
+	call lib_idt_exceptions
 	PRINTLN "highmem64: mapping 4-5 GiB and touching the RAM above the hole"
 
 	; PDPT entry 4 (4 GiB) -> our page directory of 2 MiB pages
@@ -105,12 +78,6 @@ start:
 	PRINTLN "past the end of RAM reads all ones"
 	PASS
 
-	align 8
-handlers:
-	EXC_TABLE
-idtr:
-	dw 32 * 16 - 1
-	dq idt
 
 	LIB_ROUTINES "highmem64"
 	align 16

@@ -88,10 +88,7 @@ start:
 	sgdt [entry_gdtr]
 	mov rsp, stack_top
 	mov rdi, idt
-	mov rsi, handlers
-	mov ecx, 32
-	call lib_idt_fill
-	lidt [idtr]
+	call lib_idt_exceptions
 
 	PRINTLN "vmlinux: checking the 64-bit boot protocol entry"
 	PRINT "entered at "
@@ -219,12 +216,6 @@ entry_cs:     dw 0
 entry_ds:     dw 0
 entry_es:     dw 0
 entry_ss:     dw 0
-	align 8
-handlers:
-	EXC_TABLE
-idtr:
-	dw 32 * 16 - 1
-	dq idt
 
 	LIB_ROUTINES "vmlinux"
 	align 16
