@@ -14,7 +14,6 @@ LOAD_BASE equ 0x100000
 %include "lib.inc"
 %include "modules.inc"
 
-MMAP_MAX    equ 64 ; entries; more means a broken map, not a big machine
 MBI_BOOTDEV equ 12
 MBI_LOADER  equ 64
 MBI_F_BOOTDEV equ 1 << 1
@@ -96,83 +95,17 @@ check_loader:
 .no_bootdev:
 	ret
 
-; ---- memory map: starts at 0 with RAM, no empty entries, sorted and disjoint, RAM at 1 MiB.
+; ---- memory map: the checks every multiboot guest makes (lib.inc), the map below 4 GiB;
+; its end is kept for ram_run_from.
 check_mmap:
 	mov ebx, [mbi]
 	mov esi, [ebx + MBI_MMAP_ADDR]
 	mov ecx, [ebx + MBI_MMAP_LEN]
-	test ecx, ecx
-	EXPECT nz, 10, "mmap_length is 0"
-	cmp ecx, MMAP_MAX * 24
-	EXPECT be, 11, "mmap_length is absurdly large"
 	mov eax, esi
 	call check_in_low4g
+	call lib_check_mmap
 	lea edi, [esi + ecx]
 	mov [mmap_end], edi
-	xor eax, eax
-	mov [prev_end_lo], eax
-	mov [prev_end_hi], eax
-	mov [mmap_n], eax
-	mov [ram_at_1m], eax
-.entry:
-	cmp esi, [mmap_end]
-	jae .done
-	mov eax, [esi]
-	cmp eax, 20
-	EXPECT ae, 12, "mmap entry size field below 20"
-	cmp eax, 64
-	EXPECT be, 12, "mmap entry size field above 64"
-	PRINT "mmap "
-	PRINT_HEX_HILO [esi + 8], [esi + 4]
-	PRINT " len "
-	PRINT_HEX_HILO [esi + 16], [esi + 12]
-	PRINT " type "
-	PRINT_DEC [esi + 20]
-	PRINTLN ""
-	mov eax, [esi + 12]
-	or eax, [esi + 16]
-	EXPECT nz, 13, "zero-sized mmap entry"
-	cmp dword [mmap_n], 0
-	jne .not_first
-	mov eax, [esi + 4]
-	or eax, [esi + 8]
-	EXPECT z, 14, "mmap does not start at address 0"
-	cmp dword [esi + 20], 1
-	EXPECT e, 14, "first mmap entry is not RAM (type 1)"
-.not_first:
-	; base >= previous end, as a 64-bit compare
-	mov eax, [esi + 4]
-	mov edx, [esi + 8]
-	sub eax, [prev_end_lo]
-	sbb edx, [prev_end_hi]
-	EXPECT nc, 15, "mmap entries unsorted or overlapping"
-	mov eax, [esi + 4]
-	mov edx, [esi + 8]
-	add eax, [esi + 12]
-	adc edx, [esi + 16]
-	EXPECT nc, 15, "mmap entry wraps past 2^64"
-	mov [prev_end_lo], eax
-	mov [prev_end_hi], edx
-	cmp dword [esi + 8], 0
-	jne .next
-	cmp dword [esi + 4], 0x100000
-	jne .next
-	cmp dword [esi + 20], 1
-	EXPECT e, 16, "mmap entry at 1 MiB is not RAM"
-	mov dword [ram_at_1m], 1
-.next:
-	inc dword [mmap_n]
-	cmp dword [mmap_n], MMAP_MAX
-	EXPECT be, 11, "more than 64 mmap entries"
-	add esi, [esi]
-	add esi, 4
-	jmp .entry
-.done:
-	cmp dword [ram_at_1m], 0
-	EXPECT ne, 16, "no RAM entry starts at 1 MiB"
-	PRINT "mmap ok: "
-	PRINT_DEC [mmap_n]
-	PRINTLN " entries, sorted, none empty"
 	ret
 
 ; eax: start address -> eax: bytes of RAM reachable from it through adjacent type-1
@@ -184,7 +117,7 @@ ram_run_from:
 	push esi
 	mov edx, eax ; start
 	mov ebx, eax ; current top
-	mov ecx, MMAP_MAX
+	mov ecx, LIB_MMAP_MAX
 .pass:
 	push ecx
 	xor ecx, ecx ; progress in this pass
@@ -468,6 +401,7 @@ mod_expect: ; string, size, first bytes
 mod_expect_end:
 
 	LIB_ROUTINES "mbkick"
+	LIB_MMAP_CHECK
 image_end:
 
 	absolute image_end
@@ -475,10 +409,6 @@ image_end:
 mbi:         resd 1
 magic:       resd 1
 mmap_end:    resd 1
-prev_end_lo: resd 1
-prev_end_hi: resd 1
-mmap_n:      resd 1
-ram_at_1m:   resd 1
 ram_top:     resd 1
 write_disk:  resb 1
 	alignb 16

@@ -10,7 +10,6 @@ LOAD_BASE equ 0x100000
 MOD_A_SIZE equ 100
 MOD_B_SIZE equ 5000
 MOD_C_SIZE equ 4096
-MMAP_MAX   equ 64 ; entries; more means a broken map, not a big machine
 
 	bits 32
 	org LOAD_BASE
@@ -88,87 +87,15 @@ start:
 bss_dirty:
 	FAIL 4, ".bss is not zero (the loader copied file bytes past p_filesz?)"
 
-; ---- memory map: starts at 0 with RAM, no empty entries, sorted and disjoint, RAM at 1 MiB.
+; ---- memory map: the checks every multiboot guest makes (lib.inc); keeps the lengths of the
+; first entry and of the entry at 1 MiB for check_mem.
 check_mmap:
 	mov ebx, [mbi]
 	mov esi, [ebx + MBI_MMAP_ADDR]
 	mov ecx, [ebx + MBI_MMAP_LEN]
-	test ecx, ecx
-	EXPECT nz, 10, "mmap_length is 0"
-	cmp ecx, MMAP_MAX * 24
-	EXPECT be, 11, "mmap_length is absurdly large"
-	lea edi, [esi + ecx] ; end of the map
-	xor eax, eax
-	mov [prev_end_lo], eax
-	mov [prev_end_hi], eax
-	mov [mmap_n], eax
-.entry:
-	cmp esi, edi
-	jae .done
-	mov eax, [esi] ; size of the rest of the entry
-	cmp eax, 20
-	EXPECT ae, 12, "mmap entry size field below 20"
-	cmp eax, 64
-	EXPECT be, 12, "mmap entry size field above 64"
-	PRINT "mmap "
-	PRINT_HEX_HILO [esi + 8], [esi + 4]
-	PRINT " len "
-	PRINT_HEX_HILO [esi + 16], [esi + 12]
-	PRINT " type "
-	PRINT_DEC [esi + 20]
-	PRINTLN ""
-	mov eax, [esi + 12]
-	or eax, [esi + 16]
-	EXPECT nz, 13, "zero-sized mmap entry"
-	cmp dword [mmap_n], 0
-	jne .not_first
-	mov eax, [esi + 4]
-	or eax, [esi + 8]
-	EXPECT z, 14, "mmap does not start at address 0"
-	cmp dword [esi + 20], 1
-	EXPECT e, 14, "first mmap entry is not RAM (type 1)"
-	mov eax, [esi + 12]
+	call lib_check_mmap
 	mov [low_len], eax
-.not_first:
-	; base >= previous end (64-bit compare: base - prev_end must not borrow)
-	mov eax, [esi + 4]
-	mov edx, [esi + 8]
-	sub eax, [prev_end_lo]
-	sbb edx, [prev_end_hi]
-	EXPECT nc, 15, "mmap entries unsorted or overlapping"
-	mov eax, [esi + 4]
-	mov edx, [esi + 8]
-	add eax, [esi + 12]
-	adc edx, [esi + 16]
-	EXPECT nc, 15, "mmap entry wraps past 2^64"
-	mov [prev_end_lo], eax
-	mov [prev_end_hi], edx
-	; the entry that starts at 1 MiB: RAM, its length is what mem_upper describes
-	cmp dword [esi + 8], 0
-	jne .next
-	cmp dword [esi + 4], 0x100000
-	jne .next
-	cmp dword [esi + 20], 1
-	EXPECT e, 16, "mmap entry at 1 MiB is not RAM"
-	cmp dword [esi + 16], 0
-	mov eax, [esi + 12]
-	je .len_ok
-	mov eax, 0xFFFFFFFF ; longer than 4 GiB: clamp, mem_upper cannot say more anyway
-.len_ok:
-	mov [high_len], eax
-.next:
-	inc dword [mmap_n]
-	cmp dword [mmap_n], MMAP_MAX
-	EXPECT be, 11, "more than 64 mmap entries"
-	add esi, [esi]
-	add esi, 4
-	jmp .entry
-.done:
-	cmp dword [high_len], 0
-	EXPECT ne, 16, "no mmap entry starts at 1 MiB"
-	PRINT "mmap ok: "
-	PRINT_DEC [mmap_n]
-	PRINTLN " entries, sorted, none empty"
+	mov [high_len], edx
 	ret
 
 ; ---- mem_lower / mem_upper agree with the map's first entry and its entry at 1 MiB.
@@ -299,6 +226,7 @@ mod_expect: ; string, size, first bytes
 mod_expect_end:
 
 	LIB_ROUTINES "mbinfo"
+	LIB_MMAP_CHECK
 
 	align 16
 file_end:
@@ -308,9 +236,6 @@ file_end:
 	absolute file_end
 bss_start:
 mbi:         resd 1
-prev_end_lo: resd 1
-prev_end_hi: resd 1
-mmap_n:      resd 1
 low_len:     resd 1
 high_len:    resd 1
 ram_top:     resd 1
