@@ -194,6 +194,20 @@ int elf_entry_phys(const struct elf_file *f, uint64_t *entry, const char **why)
 			 BOOT_EMALFORMED);
 }
 
+int elf_load_kernel(const struct blob *b, struct guest_mem *mem, uint64_t *end, uint64_t *entry,
+		    const char **why)
+{
+	struct elf_file f;
+	int err = elf_open(&f, b, why);
+	if (err)
+		return err;
+	uint64_t lo;
+	err = elf_load(&f, mem, &lo, end, why);
+	if (err)
+		return err;
+	return elf_entry_phys(&f, entry, why);
+}
+
 static bool note_seg_has(const uint8_t *p, uint64_t len, uint64_t align, const char *name)
 {
 	size_t want = strlen(name);

@@ -50,6 +50,13 @@ int elf_load(const struct elf_file *f, struct guest_mem *mem, uint64_t *lo, uint
  * holds it. */
 int elf_entry_phys(const struct elf_file *f, uint64_t *entry, const char **why);
 
+/*
+ * elf_open, elf_load and elf_entry_phys in one, as every ELF kernel loader does them: on
+ * success *end is where the highest segment ends and *entry the physical entry point.
+ */
+int elf_load_kernel(const struct blob *b, struct guest_mem *mem, uint64_t *end, uint64_t *entry,
+		    const char **why);
+
 /* True when a PT_NOTE segment carries a note whose owner name is `name`. */
 bool elf_has_note(const struct elf_file *f, const char *name);
 

@@ -34,25 +34,14 @@ static int enter(struct guest_mem *mem, const struct boot_request *req, uint64_t
 int elf64_load(struct guest_mem *mem, const struct boot_request *req, struct boot_entry *entry,
 	       const char **why)
 {
-	if (why)
-		*why = NULL;
-	int err = boot_check_ram(mem, why);
+	int err = mbi_check_request(mem, req, why);
 	if (err)
 		return err;
-	if (req->nmodules > BOOT_MAX_MODULES)
-		return boot_fail(why, "more than 16 multiboot modules", BOOT_ETOOMANY);
 	if (!elf_is(&req->kernel, true, EM_X86_64))
 		return boot_fail(why, "not an x86-64 ELF64 file", BOOT_ENOTKERNEL);
 
-	struct elf_file f;
-	err = elf_open(&f, &req->kernel, why);
-	if (err)
-		return err;
-	uint64_t lo, hi, rip;
-	err = elf_load(&f, mem, &lo, &hi, why);
-	if (err)
-		return err;
-	err = elf_entry_phys(&f, &rip, why);
+	uint64_t hi, rip;
+	err = elf_load_kernel(&req->kernel, mem, &hi, &rip, why);
 	if (err)
 		return err;
 	return enter(mem, req, hi, rip, entry, why);
@@ -61,13 +50,9 @@ int elf64_load(struct guest_mem *mem, const struct boot_request *req, struct boo
 int flat64_load(struct guest_mem *mem, const struct boot_request *req, struct boot_entry *entry,
 		const char **why)
 {
-	if (why)
-		*why = NULL;
-	int err = boot_check_ram(mem, why);
+	int err = mbi_check_request(mem, req, why);
 	if (err)
 		return err;
-	if (req->nmodules > BOOT_MAX_MODULES)
-		return boot_fail(why, "more than 16 multiboot modules", BOOT_ETOOMANY);
 	const struct blob *k = &req->kernel;
 	if (!k->data || k->size == 0)
 		return boot_fail(why, "flat image is empty", BOOT_EMALFORMED);

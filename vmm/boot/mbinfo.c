@@ -62,6 +62,18 @@ static int place_modules(struct guest_mem *mem, const struct boot_request *req, 
 	return BOOT_OK;
 }
 
+int mbi_check_request(const struct guest_mem *mem, const struct boot_request *req, const char **why)
+{
+	if (why)
+		*why = NULL;
+	int err = boot_check_ram(mem, why);
+	if (err)
+		return err;
+	if (req->nmodules > BOOT_MAX_MODULES)
+		return boot_fail(why, "more than 16 multiboot modules", BOOT_ETOOMANY);
+	return BOOT_OK;
+}
+
 int mbi_build(struct guest_mem *mem, const struct boot_request *req, uint64_t kernel_end,
 	      const char **why)
 {

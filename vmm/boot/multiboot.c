@@ -101,7 +101,6 @@ static int load_aout(struct guest_mem *mem, const struct blob *k, const struct m
 static int load_elf32(struct guest_mem *mem, const struct blob *k, uint64_t *entry, uint64_t *end,
 		      const char **why)
 {
-	struct elf_file f;
 	if (elf_is(k, true, EM_X86_64))
 		return boot_fail(why,
 				 "64-bit multiboot kernel needs the a.out kludge (header flag 16)",
@@ -111,26 +110,15 @@ static int load_elf32(struct guest_mem *mem, const struct blob *k, uint64_t *ent
 				 "multiboot kernel is neither i386 ELF32 nor has a.out kludge "
 				 "address fields",
 				 BOOT_EUNSUPPORTED);
-	int err = elf_open(&f, k, why);
-	if (err)
-		return err;
-	uint64_t lo;
-	err = elf_load(&f, mem, &lo, end, why);
-	if (err)
-		return err;
-	return elf_entry_phys(&f, entry, why);
+	return elf_load_kernel(k, mem, end, entry, why);
 }
 
 int multiboot_load(struct guest_mem *mem, const struct boot_request *req, struct boot_entry *entry,
 		   const char **why)
 {
-	if (why)
-		*why = NULL;
-	int err = boot_check_ram(mem, why);
+	int err = mbi_check_request(mem, req, why);
 	if (err)
 		return err;
-	if (req->nmodules > BOOT_MAX_MODULES)
-		return boot_fail(why, "more than 16 multiboot modules", BOOT_ETOOMANY);
 
 	struct mb_header h;
 	err = multiboot_find_header(&req->kernel, &h, why);

@@ -40,17 +40,10 @@ int linux_load_vmlinux(struct guest_mem *mem, const struct boot_request *req,
 	const struct blob *k = &req->kernel;
 	if (!elf_is(k, true, EM_X86_64))
 		return boot_fail(why, "not an x86-64 ELF64 vmlinux", BOOT_ENOTKERNEL);
-	struct elf_file f;
-	int err = elf_open(&f, k, why);
-	if (err)
-		return err;
-	uint64_t lo, hi, rip;
-	err = elf_load(&f, mem, &lo, &hi, why);
-	if (err)
-		return err;
 	/* x86-64 vmlinux links e_entry to startup_64's physical address; elf_entry_phys also copes
 	 * with a virtual one. */
-	err = elf_entry_phys(&f, &rip, why);
+	uint64_t hi, rip;
+	int err = elf_load_kernel(k, mem, &hi, &rip, why);
 	if (err)
 		return err;
 
