@@ -112,17 +112,25 @@ static uint32_t kbc_data_read(void *dev, uint16_t offset, unsigned size)
 	return pad(v, size);
 }
 
-static void kbc_data_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+/* A byte written to port 0x64 (a command) or 0x60 (its data). */
+static void port_write(struct kbc *k, uint16_t offset, uint32_t value, bool is_cmd)
 {
-	struct kbc *k = dev;
 	bool reset = false;
-	(void)size;
 	if (offset != 0)
 		return;
 	pthread_mutex_lock(&k->lock);
-	k->last_was_cmd = false;
-	data_write(k, (uint8_t)value, &reset);
+	k->last_was_cmd = is_cmd;
+	if (is_cmd)
+		command(k, (uint8_t)value, &reset);
+	else
+		data_write(k, (uint8_t)value, &reset);
 	finish(k, reset);
+}
+
+static void kbc_data_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+{
+	(void)size;
+	port_write(dev, offset, value, false);
 }
 
 static uint32_t kbc_cmd_read(void *dev, uint16_t offset, unsigned size)
@@ -139,15 +147,8 @@ static uint32_t kbc_cmd_read(void *dev, uint16_t offset, unsigned size)
 
 static void kbc_cmd_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 {
-	struct kbc *k = dev;
-	bool reset = false;
 	(void)size;
-	if (offset != 0)
-		return;
-	pthread_mutex_lock(&k->lock);
-	k->last_was_cmd = true;
-	command(k, (uint8_t)value, &reset);
-	finish(k, reset);
+	port_write(dev, offset, value, true);
 }
 
 const struct io_ops kbc_data_io_ops = {.read = kbc_data_read, .write = kbc_data_write};
