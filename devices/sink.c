@@ -52,13 +52,14 @@ static void fd_sink_write(void *ctx, const uint8_t *buf, size_t len)
 			continue;
 		if (n <= 0) {
 			s->error = n < 0 ? errno : EIO;
-			s->dropped += keep;
 			break;
 		}
 		buf += n;
 		keep -= (size_t)n;
 		s->written += (uint64_t)n;
 	}
+	if (s->error)
+		s->dropped += keep; /* what the broken descriptor never got */
 	pthread_mutex_unlock(&s->lock);
 }
 
