@@ -160,8 +160,9 @@ static int open_serial(struct serial_out *s, const struct run_opts *o, struct ch
 	*out = (struct char_sink){0};
 	if (o->serial == SERIAL_NONE)
 		return 0;
-	int r = o->serial == SERIAL_FILE ? fd_sink_open(&s->sink, o->serial_path, 0)
-					 : fd_sink_init(&s->sink, STDOUT_FILENO, 0);
+	int r = o->serial == SERIAL_FILE
+		    ? fd_sink_open(&s->sink, o->serial_path, RUN_SERIAL_FILE_CAP)
+		    : fd_sink_init(&s->sink, STDOUT_FILENO, 0);
 	if (r) {
 		fprintf(stderr, "tinyvmm: -serial file:%s: %s\n", o->serial_path, strerror(-r));
 		return -1;
@@ -334,8 +335,15 @@ int run_cmd(int argc, char **argv)
 	timer_service_stop(&ts);
 out_serial:
 	free(kpath);
-	if (serial.open)
+	if (serial.open) {
+		if (serial.sink.dropped)
+			fprintf(
+			    stderr,
+			    "tinyvmm: -serial file:%s: %llu bytes dropped past the %llu MiB cap\n",
+			    o.serial_path, (unsigned long long)serial.sink.dropped,
+			    (unsigned long long)(RUN_SERIAL_FILE_CAP >> 20));
 		fd_sink_close(&serial.sink);
+	}
 out_kvm:
 	kvm_host_close(&kvm);
 out_files:

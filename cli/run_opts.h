@@ -16,8 +16,8 @@ struct run_opts {
 	const char *kernel; /* direct boot; without it the BIOS boots from a disk */
 	const char *fda;
 	const char *hda, *hdb;
-	bool snapshot;	   /* disk writes stay in memory */
-	char boot;	   /* 'a' floppy, 'c' hard disk; 0 = floppy if there is one */
+	bool snapshot;	    /* disk writes stay in memory */
+	char boot;	    /* 'a' floppy, 'c' hard disk; 0 = floppy if there is one */
 	const char *initrd; /* raw list, parsed later */
 	const char *append;
 	const char *name;
@@ -35,6 +35,8 @@ struct run_opts {
 #define RUN_DEFAULT_RAM (64ULL << 20)
 #define RUN_MIN_RAM	(1ULL << 20)
 #define RUN_MAX_RAM	(1ULL << 40)
+/* A guest must not fill the host's disk through its console log. */
+#define RUN_SERIAL_FILE_CAP (256ULL << 20)
 
 /*
  * Parses argv (after "run"). On a usage error returns -EINVAL and writes a one-line

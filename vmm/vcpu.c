@@ -155,6 +155,9 @@ static void *vcpu_thread(void *arg)
 			break;
 		}
 	}
+	pthread_mutex_lock(&vm->stop_lock);
+	c->exited = true;
+	pthread_mutex_unlock(&vm->stop_lock);
 	return NULL;
 }
 
@@ -170,7 +173,9 @@ int vcpu_start(struct vcpu *c)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
+	pthread_mutex_lock(&c->vm->stop_lock);
 	c->started = true;
+	pthread_mutex_unlock(&c->vm->stop_lock);
 	char name[16];
 	snprintf(name, sizeof(name), "%.10s/%u", c->vm->name, c->index);
 	pthread_setname_np(c->thread, name);
@@ -182,13 +187,18 @@ void vcpu_kick(struct vcpu *c)
 	if (!c->run)
 		return;
 	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
-	if (c->started)
+	if (c->started && !c->exited)
 		pthread_kill(c->thread, VCPU_KICK_SIGNAL);
 }
 
 void vcpu_join(struct vcpu *c)
 {
-	if (c->started)
-		pthread_join(c->thread, NULL);
+	/* only the VM's owner joins, once its vCPUs run; kicks keep reaching the thread until
+	 * it marks itself exited */
+	if (!c->started)
+		return;
+	pthread_join(c->thread, NULL);
+	pthread_mutex_lock(&c->vm->stop_lock);
 	c->started = false;
+	pthread_mutex_unlock(&c->vm->stop_lock);
 }

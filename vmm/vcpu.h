@@ -19,7 +19,8 @@ struct vcpu {
 	struct kvm_run *run;
 	size_t run_size;
 	pthread_t thread;
-	bool started;
+	bool started; /* under vm->stop_lock: a thread exists to kick */
+	bool exited;  /* under vm->stop_lock: the thread left its loop, never kick it */
 	struct exit_env env;
 };
 
@@ -29,7 +30,9 @@ void vcpu_destroy(struct vcpu *c);
 
 /* Starts the KVM_RUN thread, named after the VM (15 characters at most). 0 or -errno. */
 int vcpu_start(struct vcpu *c);
-/* Makes KVM_RUN return at once, now or at its next entry. Thread safe. */
+/* Makes KVM_RUN return at once, now or at its next entry. The caller holds vm->stop_lock,
+ * so a thread that has exited (and whose id may already name another thread) is never
+ * signalled. */
 void vcpu_kick(struct vcpu *c);
 void vcpu_join(struct vcpu *c);
 

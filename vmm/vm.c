@@ -196,9 +196,9 @@ void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message)
 			 message ? message : "");
 		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
 	}
-	pthread_mutex_unlock(&vm->stop_lock);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
+	pthread_mutex_unlock(&vm->stop_lock);
 }
 
 void vm_run(struct vm *vm, struct vm_result *result)
