@@ -84,7 +84,7 @@ run: $(B)/tinyvmm $(B)/tests/guests/hello
 BENCH_BIN    := $(B)/bench-tools
 BENCH_GUESTS := $(BENCH_BIN)/guests/pit_idle_1000hz $(BENCH_BIN)/guests/pit_idle_100hz
 
-bench: $(B)/tinyvmm $(GUEST_BIN) $(BENCH_BIN)/timeit $(BENCH_GUESTS)
+bench: $(B)/tinyvmm $(GUEST_BIN) $(BENCH_BIN)/timeit $(BENCH_GUESTS) $(IMG)/floppy-test.img $(IMG)/disk-test.img
 	scripts/setup.sh scripts/bench-packages.txt
 	bench/run.sh $(B)
 

@@ -2,8 +2,8 @@
 # bench/measure.sh: takes the bench figures on this machine's /dev/kvm and writes them as CSV (POSIX sh: it also runs under the nested VM's busybox).
 #
 # Usage: bench/measure.sh --host LABEL --build DIR --out DIR [--runs N] [--mem-runs N]
-#                         [--pit-runs N] [--pop-vms N] [--commit ID] [--no-qemu]
-#                         [--sections "boot memory pit cost exits"] [--emit]
+#                         [--pit-runs N] [--pop-vms N] [--grub-runs N] [--commit ID] [--no-qemu]
+#                         [--sections "boot memory pit cost exits grub"] [--emit]
 #   LABEL    hardware | kvm_pvm | nested-tcg: goes into every CSV row, since figures from
 #            the nested VM are only comparable with each other
 #   --emit   also print each CSV row as it is written ("BENCH-ROW file.csv row"), each step
@@ -14,8 +14,9 @@
 # printed last).
 set -u
 
-HOST="" BUILD="" OUT="" COMMIT="" EMIT=0 RUNS=10 MEM_RUNS=3 PIT_RUNS=5 POP_VMS=16 WITH_QEMU=1
-SECTIONS="boot memory pit cost exits"
+HOST="" BUILD="" OUT="" COMMIT="" EMIT=0 RUNS=10 MEM_RUNS=3 PIT_RUNS=5 POP_VMS=16 GRUB_RUNS=10
+WITH_QEMU=1
+SECTIONS="boot memory pit cost exits grub"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--host) HOST=$2; shift 2 ;;
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
 	--mem-runs) MEM_RUNS=$2; shift 2 ;;
 	--pit-runs) PIT_RUNS=$2; shift 2 ;;
 	--pop-vms) POP_VMS=$2; shift 2 ;;
+	--grub-runs) GRUB_RUNS=$2; shift 2 ;;
 	--no-qemu) WITH_QEMU=0; shift ;;
 	--sections) SECTIONS=$2; shift 2 ;;
 	--emit) EMIT=1; shift ;;
@@ -288,18 +290,28 @@ section_cost() {
 # runs above; only the threads of that tinyvmm and its KVM kernel threads are counted.
 HISTS="kvm_exit:exit_reason kvm_userspace_exit:reason kvm_set_irq:gsi kvm_inj_virq:vector"
 hist_spec() { echo "hist:keys=common_pid,$1:size=4096"; }
-hist_off() {
-	for h in $HISTS; do
+hist_off() { # [HISTS]
+	for h in ${1:-$HISTS}; do
 		echo "!$(hist_spec "${h#*:}")" >"$T/events/kvm/${h%%:*}/trigger" 2>/dev/null
 	done
+}
+hist_on() { # HISTS: fresh (empty) histograms
+	hist_off "$1"
+	for h in $1; do
+		hist_spec "${h#*:}" >"$T/events/kvm/${h%%:*}/trigger"
+	done
+}
+# Sets T to a tracefs with KVM's events; false when there is none we may write (not root).
+find_tracefs() {
+	T=/sys/kernel/tracing
+	[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+	[ -d $T/events/kvm ] || T=/sys/kernel/debug/tracing
+	[ -w $T/events/kvm/kvm_exit/trigger ]
 }
 section_exits() {
 	exits_csv=$OUT/pit_exits.csv
 	new_csv "$exits_csv" "host,pit,hz,event,key,count"
-	T=/sys/kernel/tracing
-	[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
-	[ -d $T/events/kvm ] || T=/sys/kernel/debug/tracing
-	if [ ! -w $T/events/kvm/kvm_exit/trigger ]; then
+	if ! find_tracefs; then
 		echo "bench [$HOST]: no writable tracefs with KVM events (needs root): exits not counted"
 		echo "$HOST,,,none,tracefs unavailable," | put "$exits_csv"
 		return 0
@@ -310,10 +322,7 @@ section_exits() {
 		[ -e "$g" ] || continue
 		for pit in user kvm; do
 			step "traced -pit $pit $hz Hz"
-			hist_off
-			for h in $HISTS; do
-				hist_spec "${h#*:}" >"$T/events/kvm/${h%%:*}/trigger"
-			done
+			hist_on "$HISTS"
 			line=$(pit_run $pit "$g")
 			ids=$(echo "$line" | fields "tids kthread_pids" | tr , ' ')
 			for h in $HISTS; do
@@ -332,9 +341,12 @@ section_exits() {
 	hist_off
 }
 
+# shellcheck source=bench/grub.sh
+. "$(dirname "$0")/grub.sh"
+
 for SECTION in $SECTIONS; do
 	case $SECTION in
-	boot | memory | pit | cost | exits) "section_$SECTION" ;;
+	boot | memory | pit | cost | exits | grub) "section_$SECTION" ;;
 	*) fail "unknown section '$SECTION'"; continue ;;
 	esac
 	[ "$EMIT" = 1 ] && echo "BENCH-DONE $SECTION"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# make bench: boot-to-exit time, host memory and the PIT choice, tinyvmm against QEMU; CSV in BUILD/bench/, summary last.
+# make bench: boot-to-exit time, host memory, the PIT choice and GRUB boots, tinyvmm against QEMU; CSV in BUILD/bench/, summary last.
 #
 # Usage: bench/run.sh [BUILD_DIR]   (default build; make bench builds what it needs first)
 # With a usable /dev/kvm the figures are taken here (host type hardware or kvm_pvm). Without
@@ -7,8 +7,10 @@
 # with this machine's QEMU, its libraries and firmware copied in for the baseline; the CSVs
 # come back over the VM's console.
 # Knobs: BENCH_RUNS (boot runs per tool, default 10), BENCH_MEM_RUNS (3), BENCH_PIT_RUNS (5),
-# BENCH_POP_VMS (idle VMs at once for the PIT's kernel cost, 16), BENCH_QEMU=0 (no QEMU
-# baseline), BENCH_NESTED=0 (never use the nested VM).
+# BENCH_POP_VMS (idle VMs at once for the PIT's kernel cost, 16), BENCH_GRUB_RUNS (GRUB boots
+# per tool and medium, 10), BENCH_QEMU=0 (no QEMU baseline), BENCH_NESTED=0 (never use the
+# nested VM), BENCH_SECTIONS (a subset of "boot memory pit cost exits grub"; the CSVs of the
+# others are removed all the same).
 # Exit status: 0 when everything asked for was measured, non-zero otherwise (it says why).
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -26,13 +28,21 @@ for f in "$TVMM" "$B/bench-tools/timeit" "$B/tests/guests/hello" "$B/tests/guest
 	[ -e "$f" ] || die "missing $f: run 'make bench', which builds it"
 done
 
+ALL_SECTIONS="boot memory pit cost exits grub"
+sections=${BENCH_SECTIONS:-$ALL_SECTIONS}
+for s in $sections; do
+	[[ " $ALL_SECTIONS " == *" $s "* ]] || die "BENCH_SECTIONS: unknown section '$s' (known: $ALL_SECTIONS)"
+done
+[ -n "${sections// /}" ] || die "BENCH_SECTIONS is empty"
+
 args=(--runs "${BENCH_RUNS:-10}" --mem-runs "${BENCH_MEM_RUNS:-3}" --pit-runs "${BENCH_PIT_RUNS:-5}"
-	--pop-vms "${BENCH_POP_VMS:-16}")
+	--pop-vms "${BENCH_POP_VMS:-16}" --grub-runs "${BENCH_GRUB_RUNS:-10}")
 [ "${BENCH_QEMU:-1}" = 0 ] && args+=(--no-qemu)
 commit=$(git rev-parse --short HEAD 2>/dev/null) &&
 	{ git diff --quiet HEAD 2>/dev/null || commit=$commit-dirty; } && args+=(--commit "$commit")
-for n in "${BENCH_RUNS:-10}" "${BENCH_MEM_RUNS:-3}" "${BENCH_PIT_RUNS:-5}" "${BENCH_POP_VMS:-16}"; do
-	[[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS, BENCH_MEM_RUNS, BENCH_PIT_RUNS and BENCH_POP_VMS must be positive integers"
+for n in "${BENCH_RUNS:-10}" "${BENCH_MEM_RUNS:-3}" "${BENCH_PIT_RUNS:-5}" "${BENCH_POP_VMS:-16}" \
+	"${BENCH_GRUB_RUNS:-10}"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS, BENCH_MEM_RUNS, BENCH_PIT_RUNS, BENCH_POP_VMS and BENCH_GRUB_RUNS must be positive integers"
 done
 
 mkdir -p "$OUT" || die "cannot create $OUT"
@@ -46,7 +56,7 @@ if have_kvm; then
 	kvm_amd | kvm_intel) host=hardware ;;
 	*) host=unknown ;;
 	esac
-	bench/measure.sh --host "$host" --build "$B" --out "$OUT" "${args[@]}"
+	bench/measure.sh --host "$host" --build "$B" --out "$OUT" --sections "$sections" "${args[@]}"
 	rc=$?
 	echo
 	bench/summary.sh "$OUT"
@@ -103,7 +113,6 @@ end_tree() {
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 }
 TRIES=${BENCH_NESTED_TRIES:-3}
-sections="boot memory pit cost exits"
 attempt=0 rc=0
 rm -f "$OUT"/console.*.log
 while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
@@ -149,7 +158,12 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 		BEGIN {
 			file["boot"] = "boot_time.csv"; file["memory"] = "memory.csv"; file["pit"] = "pit.csv"
 			file["cost"] = "pit_kernel_cost.csv"; file["exits"] = "pit_exits.csv"
-			for (s in file) if (index(done_now " ", " " s " ")) keep[file[s]] = 1
+			file["grub"] = "grub_time.csv grub_exits.csv"
+			for (s in file) {
+				if (!index(done_now " ", " " s " ")) continue
+				n = split(file[s], names, " ")
+				for (i = 1; i <= n; i++) keep[names[i]] = 1
+			}
 		}
 		$1 == "BENCH-ROW" && $2 ~ /^[a-z_]+\.csv$/ && ($2 in keep || $2 == "environment.csv") {
 			f = out "/" $2

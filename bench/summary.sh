@@ -2,7 +2,8 @@
 # bench/summary.sh: prints a readable summary (medians, min/max, ratios, targets) of the CSVs that bench/measure.sh wrote.
 #
 # Usage: bench/summary.sh DIR   (DIR holds environment.csv, boot_time.csv, memory.csv,
-# pit.csv and pit_exits.csv; a missing file just leaves its section out)
+# pit.csv, pit_exits.csv, pit_kernel_cost.csv, grub_time.csv and grub_exits.csv; a missing
+# file just leaves its section out)
 set -u
 D=${1:?usage: $0 CSV_DIR}
 
@@ -196,4 +197,126 @@ if [ -f "$D/pit_kernel_cost.csv" ]; then
 				(mu["kvm"] - mu["user"]) / vms
 		print "  (mem used = drop of MemAvailable: includes the VMM processes, equal both ways; noisy)"
 	}' "$D/pit_kernel_cost.csv"
+fi
+
+if [ -f "$D/grub_time.csv" ]; then
+	echo
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		c = v("tool") " " v("media")
+		if (!(c in n) && !(c in bad)) order[++ncases] = c
+		if (v("status") != "1" || v("first_ms") == "") {
+			bad[c]++; why[c] = sprintf("status %s after %.0f ms, %s bytes of output", v("status"), v("wall_ms"), v("out_bytes"))
+			next
+		}
+		k = ++n[c]; first[c, k] = v("first_ms") + 0; wall[c, k] = v("wall_ms") + 0
+		cpu[c, k] = v("user_ms") + v("sys_ms")
+	}
+	function stats(arr, c,   k, a, m) {
+		for (k = 1; k <= n[c]; k++) a[k] = arr[c, k]
+		m = median(a, n[c])
+		return sprintf("%9s %8s %8s", fmt(m), fmt(a[1]), fmt(a[n[c]]))
+	}
+	function med(arr, c,   k, a) { for (k = 1; k <= n[c]; k++) a[k] = arr[c, k]; return median(a, n[c]) }
+	END {
+		if (!ncases) exit
+		print "GRUB Legacy (timeout 0) to a multiboot kernel: from the VMM'"'"'s start to the kernel'"'"'s first"
+		print "line (\"mbkick:\" on stdout), and to the VMM'"'"'s end; ms, median min max"
+		printf "  %-8s %-6s %4s %9s %8s %8s %9s %8s %8s %8s %9s\n", "tool", "media", "runs",
+			"1st line", "min", "max", "exit", "min", "max", "CPU ms", "x tinyvmm"
+		for (i = 1; i <= ncases; i++) {
+			c = order[i]; split(c, tm, " ")
+			if (!n[c]) { printf "  %-8s %-6s did not boot: %s\n", tm[1], tm[2], why[c]; continue }
+			m = med(first, c)
+			if (tm[1] == "tinyvmm") base[tm[2]] = m
+			printf "  %-8s %-6s %4d %s %s %8s %9s%s\n", tm[1], tm[2], n[c], stats(first, c), stats(wall, c),
+				fmt(med(cpu, c)), (base[tm[2]] > 0 ? sprintf("%.1f", m / base[tm[2]]) : "n/a"),
+				(bad[c] ? sprintf("  (%d runs failed: %s)", bad[c], why[c]) : "")
+		}
+		print "  issue targets (kvm_pvm host): <= 1 s either way, well under 50 ms on hardware KVM;"
+		print "  QEMU 7.2 + SeaBIOS there: 8.95 s from the IDE disk, and it cannot read the floppy"
+	}' "$D/grub_time.csv"
+fi
+
+if [ -f "$D/grub_exits.csv" ]; then
+	backend=""
+	[ -f "$D/environment.csv" ] && backend=$(awk -F, 'NR == 2 {print $5}' "$D/environment.csv")
+	awk -F, -v backend="$backend" '
+	# VM exit reasons by number (asm/svm.h, asm/vmx.h), for the common ones
+	BEGIN {
+		if (backend == "kvm_amd") {
+			split("0 CR0-read 16 CR0-write 96 INTR 97 NMI 98 SMI 99 INIT 100 VINTR 101 CR0-sel-write " \
+			      "110 RDTSC 114 CPUID 115 RSM 116 IRET 117 SWINT 119 PAUSE 120 HLT 121 INVLPG 123 IOIO " \
+			      "124 MSR 127 SHUTDOWN 137 WBINVD 1024 NPF", a, " ")
+		} else if (backend == "kvm_intel") {
+			split("0 EXCEPTION 1 EXT-INTR 7 INTR-WINDOW 10 CPUID 12 HLT 28 CR 30 IO 31 RDMSR 32 WRMSR 48 EPT-VIOLATION 49 EPT-MISCONFIG", a, " ")
+		}
+		for (i = 1; a[i] != ""; i += 2) reason[a[i]] = a[i + 1]
+		split("0 UNKNOWN 2 IO 5 HLT 6 MMIO 8 SHUTDOWN 10 INTR 17 INTERNAL-ERROR", b, " ")
+		for (i = 1; b[i] != ""; i += 2) ureason[b[i]] = b[i + 1]
+	}
+	NR == 1 { next }
+	{
+		c = $2 " " $3
+		if (!(c in seen)) { seen[c] = 1; order[++ncases] = c }
+		src = $4; key = $5; cnt = $6
+		if (src == "exit_stats") {
+			if (key == "exits to user space") total[c] = cnt
+			else if (key == "seconds") secs[c] = cnt
+			else if (key == "BIOS service calls") calls[c] = cnt
+			else if (key ~ /^device:/) dev[c] = dev[c] (dev[c] == "" ? "" : ", ") substr(key, 8) " " cnt
+			else if (key ~ /^bios:/) bios[c] = bios[c] (bios[c] == "" ? "" : ", ") substr(key, 6) " " cnt
+		} else if (src == "serial") {
+			if (key == "bytes") sbytes[c] = cnt; else sfirst[c] = cnt
+		} else if (src == "kvm trace") {
+			notrace[c] = 1
+		} else if (src == "kvm_exit") {
+			vmexits[c] += cnt; nr[c]++; rk[c, nr[c]] = (key in reason ? reason[key] : "reason " key); rc[c, nr[c]] = cnt
+		} else if (src == "kvm_userspace_exit") {
+			uexits[c] += cnt; ue[c] = ue[c] (ue[c] == "" ? "" : ", ") (key in ureason ? ureason[key] : key) " " cnt
+		} else if (src == "kvm_pio") {
+			np[c]++; pk[c, np[c]] = key; pc[c, np[c]] = cnt; pios[c] += cnt
+		}
+	}
+	# "name count, ..." of the busiest entries of a list, busiest first
+	function top(keys, counts, c, m, max,   i, j, t, s, out) {
+		for (i = 1; i <= m; i++) { o[i] = i }
+		for (i = 2; i <= m; i++) {
+			t = o[i]
+			for (j = i - 1; j >= 1 && counts[c, o[j]] < counts[c, t]; j--) o[j + 1] = o[j]
+			o[j + 1] = t
+		}
+		out = ""
+		for (i = 1; i <= m && i <= max; i++)
+			out = out (i > 1 ? ", " : "") keys[c, o[i]] " " counts[c, o[i]]
+		if (m > max) out = out sprintf(", ... (%d more)", m - max)
+		return out
+	}
+	END {
+		if (!ncases) exit
+		print "exits per GRUB boot, one more run each (the whole run: GRUB, then the kernel printing its checks)"
+		for (i = 1; i <= ncases; i++) {
+			c = order[i]
+			printf "  %s:\n", c
+			if (c in total) {
+				printf "    %s exits to user space in %s s (tinyvmm -exit-stats), all port I/O:\n", total[c], secs[c]
+				printf "      BIOS service calls %s, one exit each: %s\n", calls[c], bios[c]
+				printf "      port accesses by device (the guest'"'"'s, and the BIOS services'"'"' own): %s\n", dev[c]
+			}
+			if (c in sbytes)
+				printf "    stdout %s bytes (serial, and int 10h text for tinyvmm), %s of them before \"mbkick:\"\n", sbytes[c], sfirst[c]
+			# the kernel writes each byte with one exit, no polling, and leaves with one more
+			nu = (c in total) ? total[c] : (c in uexits) ? uexits[c] : ""
+			if (nu != "" && (c in sfirst))
+				printf "    so about %d exits to user space before the kernel'"'"'s first line, %d after it\n",
+					nu - (sbytes[c] - sfirst[c]) - 1, sbytes[c] - sfirst[c] + 1
+			if (c in notrace) { print "    KVM trace events: not available (needs root and tracefs)"; continue }
+			if (c in vmexits) {
+				printf "    KVM trace: %d VM exits: %s\n", vmexits[c], top(rk, rc, c, nr[c], 8)
+				printf "      %d returns to user space (by KVM_EXIT reason): %s\n", uexits[c], ue[c]
+				printf "      %d port accesses (in the kernel or not) by port: %s\n", pios[c], top(pk, pc, c, np[c], 8)
+			}
+		}
+	}' "$D/grub_exits.csv"
 fi

@@ -70,6 +70,8 @@ struct run {
 	unsigned nkt;
 	struct mark marks[NMARKS];
 	unsigned next_mark;
+	uint64_t out_bytes; /* the command's stdout so far */
+	int64_t ready_byte; /* bytes it wrote before the first word; -1 until seen */
 	struct mem_sample mem;
 	char tail[WORD_MAX]; /* the last bytes of output, for a word split across reads */
 	size_t ntail;
@@ -269,11 +271,16 @@ static void scan_output(struct run *r, const struct opts *o, const char *data, s
 	memcpy(buf, r->tail, r->ntail);
 	memcpy(buf + r->ntail, data, n);
 	const char *from = buf, *end = buf + r->ntail + n;
+	/* stream offset of buf[0]: the tail came just before the new data */
+	const uint64_t base = r->out_bytes - r->ntail;
+	r->out_bytes += n;
 	while (r->next_mark < NMARKS && o->words[r->next_mark]) {
 		const char *w = o->words[r->next_mark];
 		const char *hit = memmem(from, (size_t)(end - from), w, strlen(w));
 		if (!hit)
 			break;
+		if (r->next_mark == MARK_READY)
+			r->ready_byte = (int64_t)(base + (uint64_t)(hit - buf));
 		take_mark(r, r->next_mark++);
 		from = hit + strlen(w);
 	}
@@ -282,6 +289,18 @@ static void scan_output(struct run *r, const struct opts *o, const char *data, s
 		keep = WORD_MAX - 1;
 	memmove(r->tail, end - keep, keep);
 	r->ntail = keep;
+}
+
+/* What the command wrote just before it ended is still in the pipe: count it (not timed). A
+ * child of the command may hold the pipe open, so this never blocks. */
+static void drain_output(struct run *r, const struct opts *o, int fd)
+{
+	if (fd < 0 || fcntl(fd, F_SETFL, O_NONBLOCK))
+		return;
+	char buf[READ_CHUNK];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		scan_output(r, o, buf, (size_t)n);
 }
 
 static void periodic_sample(struct run *r)
@@ -328,6 +347,7 @@ static int supervise(struct run *r, const struct opts *o)
 	r->t0 = now_ms();
 	for (unsigned m = 0; m < NMARKS; m++)
 		r->marks[m].t = -1;
+	r->ready_byte = -1;
 	double *t_ready = &r->marks[MARK_READY].t;
 	r->pid = fork();
 	if (r->pid < 0) {
@@ -407,6 +427,7 @@ static int supervise(struct run *r, const struct opts *o)
 		r->reaped = true;
 		r->t_end = now_ms();
 	}
+	drain_output(r, o, pipefd[0]);
 out_pipe:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
@@ -449,6 +470,11 @@ static void report(const struct run *r)
 		else
 			printf(" %s_ms= cpu_at_%s_ms= kthread_cpu_at_%s_ms=", nm, nm, nm);
 	}
+	if (r->ready_byte >= 0)
+		printf(" out_bytes=%llu ready_byte=%lld", (unsigned long long)r->out_bytes,
+		       (long long)r->ready_byte);
+	else
+		printf(" out_bytes=%llu ready_byte=", (unsigned long long)r->out_bytes);
 	printf(" threads=%u kthreads=%u", r->threads_max, r->nkt);
 	double kt = 0;
 	for (unsigned i = 0; i < r->nkt; i++)
@@ -487,6 +513,8 @@ static void usage(void)
 		"  -r WORD  read the command's stdout and note when WORD first appears (ready_ms\n"
 		"           and the CPU time by then: cpu_at_ready_ms, kthread_cpu_at_ready_ms)\n"
 		"  -d WORD  the same for a later word (done_ms, cpu_at_done_ms, ...)\n"
+		"           With -r, out_bytes is all the command wrote to stdout and ready_byte\n"
+		"           how much of it came before WORD.\n"
 		"  -m       at WORD (after -s MS, default 500) read /proc/PID/smaps_rollup, then\n"
 		"           stop the command\n"
 		"  -g KB    with -m: also report the Rss of mappings of exactly KB (guest RAM)\n"
