@@ -112,7 +112,7 @@ end_tree() {
 	# shellcheck disable=SC2086
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 }
-TRIES=${BENCH_NESTED_TRIES:-3}
+TRIES=${BENCH_NESTED_TRIES:-5}
 attempt=0 rc=0
 rm -f "$OUT"/console.*.log
 while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
