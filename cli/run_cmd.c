@@ -15,6 +15,7 @@
 #include "cli/exit_report.h"
 #include "cli/exit_status.h"
 #include "cli/file_blob.h"
+#include "cli/report_log.h"
 #include "cli/run_opts.h"
 #include "cli/stdin_pump.h"
 #include "devices/sink.h"
@@ -309,6 +310,15 @@ int run_cmd(int argc, char **argv)
 	struct serial_out serial;
 	if (open_serial(&serial, &o, &cfg.serial))
 		goto out_kvm;
+	struct report_log rlog = {0};
+	if (o.report) {
+		int e = report_log_open(&rlog, o.report);
+		if (e) {
+			fprintf(stderr, "tinyvmm: -report file:%s: %s\n", o.report, strerror(-e));
+			goto out_serial_only;
+		}
+		cfg.report = report_log_sink(&rlog);
+	}
 	const char *image = o.kernel ? o.kernel : o.boot == 'a' ? o.fda : o.hda;
 	char *kpath = strdup(image);
 	cfg.name = o.name ? o.name : (kpath ? basename(kpath) : "vm");
@@ -335,6 +345,8 @@ int run_cmd(int argc, char **argv)
 	timer_service_stop(&ts);
 out_serial:
 	free(kpath);
+	report_log_close(&rlog);
+out_serial_only:
 	if (serial.open) {
 		if (serial.sink.dropped)
 			fprintf(

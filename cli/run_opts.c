@@ -62,6 +62,8 @@ void run_opts_usage(void)
 	       "                      ends, if the guest wrote to it (default exit)\n"
 	       "  -exit-stats         print the exits to user space when the VM ends: by kind,\n"
 	       "                      by device and by BIOS service (stderr)\n"
+	       "  -report DEST        write the guest's reports (guests/apps/report_abi.h: app\n"
+	       "                      start, laps, done) with host times: stderr or file:PATH\n"
 	       "  -pit user|kvm       8254 PIT model: user space (default) or KVM's in-kernel one\n"
 	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at "
 	       "ADDR\n"
@@ -105,7 +107,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 		}
 		static const char *const with_value[] = {
 		    "m",   "kernel",	"initrd", "append", "name", "uuid", "serial", "smp",
-		    "pit", "load-addr", "screen", "fda",    "hda",  "hdb",  "boot"};
+		    "pit", "load-addr", "screen", "fda",    "hda",  "hdb",  "boot",   "report"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(name, with_value[k]);
@@ -161,6 +163,14 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 				    err, errlen, "-serial '%s': expected stdio, file:PATH or none",
 				    v);
 			}
+		} else if (!strcmp(name, "report")) {
+			if (!strcmp(v, "stderr"))
+				o->report = v;
+			else if (!strncmp(v, "file:", 5) && v[5])
+				o->report = v + 5;
+			else
+				return usage_error(err, errlen,
+						   "-report '%s': expected stderr or file:PATH", v);
 		} else if (!strcmp(name, "smp")) {
 			if (parse_u64(v, VM_MAX_VCPUS, &n) || n == 0)
 				return usage_error(err, errlen, "-smp '%s': expected 1 to %d", v,

@@ -71,13 +71,56 @@ void cpu_regs_for_entry(struct kvm_regs *r, const struct boot_entry *e)
 	r->rdi = e->rdi;
 }
 
+#define HV_BASE_LEAF   0x40000000u
+#define HV_TIMING_LEAF 0x40000010u
+#define APIC_BUS_KHZ   1000000u /* KVM's local APIC timer counts at 1 GHz (1 ns per bus cycle) */
+
+static struct kvm_cpuid_entry2 *find_leaf(struct kvm_cpuid2 *c, uint32_t function)
+{
+	for (unsigned i = 0; i < c->nent; i++)
+		if (c->entries[i].function == function)
+			return &c->entries[i];
+	return NULL;
+}
+
+/*
+ * Leaf 0x40000010 (the timing leaf VMware defined and other VMMs copy): EAX = TSC kHz,
+ * EBX = local APIC timer kHz. Guests then program one-shot timers without calibrating
+ * against the PIT, which on kvm_pvm costs hundreds of emulated port reads per boot. KVM's
+ * own leaves (signature at 0x40000000) stay; only their maximum leaf grows.
+ */
+static void add_timing_leaf(struct kvm_cpuid2 *c, int vcpu_fd)
+{
+	int khz = ioctl(vcpu_fd, KVM_GET_TSC_KHZ, 0);
+	if (khz <= 0 || find_leaf(c, HV_TIMING_LEAF))
+		return;
+	struct kvm_cpuid_entry2 *base = find_leaf(c, HV_BASE_LEAF);
+	if (!base) {
+		base = &c->entries[c->nent++];
+		memset(base, 0, sizeof(*base));
+		base->function = HV_BASE_LEAF;
+		memcpy(&base->ebx, "tiny", 4); /* "tinyvmmtinyv" */
+		memcpy(&base->ecx, "vmmt", 4);
+		memcpy(&base->edx, "inyv", 4);
+	}
+	if (base->eax < HV_TIMING_LEAF)
+		base->eax = HV_TIMING_LEAF;
+	struct kvm_cpuid_entry2 *t = &c->entries[c->nent++];
+	memset(t, 0, sizeof(*t));
+	t->function = HV_TIMING_LEAF;
+	t->eax = (uint32_t)khz;
+	t->ebx = APIC_BUS_KHZ;
+}
+
 int cpu_setup_cpuid(int vcpu_fd, const struct kvm_host *h, unsigned index, unsigned count)
 {
 	size_t sz = sizeof(*h->cpuid) + h->cpuid->nent * sizeof(h->cpuid->entries[0]);
-	struct kvm_cpuid2 *c = malloc(sz);
+	/* room for the two hypervisor leaves we may add */
+	struct kvm_cpuid2 *c = malloc(sz + 2 * sizeof(h->cpuid->entries[0]));
 	if (!c)
 		return -ENOMEM;
 	memcpy(c, h->cpuid, sz);
+	add_timing_leaf(c, vcpu_fd);
 	for (unsigned i = 0; i < c->nent; i++) {
 		struct kvm_cpuid_entry2 *en = &c->entries[i];
 		switch (en->function) {

@@ -11,6 +11,7 @@
 #include "devices/ata.h"
 #include "devices/bios/bios.h"
 #include "devices/debug_exit.h"
+#include "devices/report.h"
 #include "devices/device.h"
 #include "devices/disk.h"
 #include "devices/fdc.h"
@@ -41,8 +42,9 @@ struct vm_config {
 	struct char_sink serial; /* COM1 output */
 	enum vm_pit_kind pit;
 	/* Disks stay owned by the caller and must outlive the VM. */
-	struct disk *floppy;  /* drive A, or NULL */
-	struct disk *hard[2]; /* IDE primary master and slave, or NULL */
+	struct disk *floppy;	   /* drive A, or NULL */
+	struct disk *hard[2];	   /* IDE primary master and slave, or NULL */
+	struct report_sink report; /* the guest's milestones (report port); NULL: counted only */
 };
 
 enum vm_end {
@@ -67,6 +69,7 @@ struct vm_devices {
 	struct kbc kbc;
 	struct sysport sysport;
 	struct debug_exit debug_exit;
+	struct report_dev report;
 	struct acpi_pm acpi_pm;
 	struct fdc fdc;
 	struct ata ata;

@@ -112,9 +112,12 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	    .sci = vm_irq_line(&vm->fd, ACPI_PM_SCI_IRQ), .timers = vm->timers, .stopper = stopper};
 	if ((r = acpi_pm_init(&d->acpi_pm, &ac)))
 		goto err_debug_exit;
+	struct report_config rpc = {.sink = cfg->report};
+	if ((r = report_init(&d->report, &rpc)))
+		goto err_acpi;
 	struct fdc_config fc = {.irq = vm_irq_line(&vm->fd, FDC_IRQ)};
 	if ((r = fdc_init(&d->fdc, &fc)))
-		goto err_acpi;
+		goto err_report;
 	/* no hard disk: no channel, and its ports float like an empty ISA slot */
 	d->has_ata = cfg->hard[0] != NULL;
 	struct ata_config atc = {
@@ -133,6 +136,7 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	    {ACPI_PM_BASE, ACPI_PM_LEN, &acpi_pm_io_ops, &d->acpi_pm, "ACPI PM"},
 	    {FDC_BASE, FDC_LEN, &fdc_io_ops, &d->fdc, "floppy controller"},
 	    {FDC_DIR_BASE, FDC_DIR_LEN, &fdc_dir_io_ops, &d->fdc, "floppy DIR"},
+	    {REPORT_PORT, REPORT_PORT_LEN, &report_io_ops, &d->report, "report port"},
 	};
 	if ((r = register_all(vm, ranges, sizeof(ranges) / sizeof(ranges[0]), err, errlen)))
 		goto err_all;
@@ -162,6 +166,8 @@ err_all:
 		ata_destroy(&d->ata);
 err_fdc:
 	fdc_destroy(&d->fdc);
+err_report:
+	report_destroy(&d->report);
 err_acpi:
 	acpi_pm_destroy(&d->acpi_pm);
 err_debug_exit:
@@ -188,6 +194,7 @@ void vm_devices_destroy(struct vm *vm)
 	if (d->has_ata)
 		ata_destroy(&d->ata);
 	fdc_destroy(&d->fdc);
+	report_destroy(&d->report);
 	acpi_pm_destroy(&d->acpi_pm);
 	debug_exit_destroy(&d->debug_exit);
 	sysport_destroy(&d->sysport);

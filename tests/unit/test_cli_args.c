@@ -155,3 +155,23 @@ Test(cli_args, run_option_errors_say_what_is_wrong)
 	cr_assert_eq(parse(&o, err, help, 1), 0);
 	cr_assert(o.help);
 }
+
+Test(cli_args, report_destination)
+{
+	struct run_opts o;
+	char err[256];
+	const char *file[] = {"-kernel", "k", "-report", "file:/tmp/r.txt"};
+	cr_assert_eq(parse(&o, err, file, 4), 0, "%s", err);
+	cr_assert_str_eq(o.report, "/tmp/r.txt");
+	const char *se[] = {"-kernel", "k", "-report", "stderr"};
+	cr_assert_eq(parse(&o, err, se, 4), 0, "%s", err);
+	cr_assert_str_eq(o.report, "stderr");
+	const char *none[] = {"-kernel", "k"};
+	cr_assert_eq(parse(&o, err, none, 2), 0, "%s", err);
+	cr_assert_null(o.report);
+	const char *bad[] = {"-kernel", "k", "-report", "file:"};
+	cr_assert_eq(parse(&o, err, bad, 4), -EINVAL);
+	cr_assert(strstr(err, "-report"), "%s", err);
+	const char *bad2[] = {"-kernel", "k", "-report", "udp:1"};
+	cr_assert_eq(parse(&o, err, bad2, 4), -EINVAL);
+}

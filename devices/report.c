@@ -1,0 +1,79 @@
+/* Report port: a 32-bit guest write becomes (host time, event, value) for whoever listens. */
+#include "devices/report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+static uint64_t monotonic_ns(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Only a 32-bit read at the base answers, so a guest probing with another width sees nothing. */
+static uint32_t report_read(void *dev, uint16_t offset, unsigned size)
+{
+	(void)dev;
+	if (offset == 0 && size == 4)
+		return REPORT_MAGIC;
+	return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+}
+
+static void report_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+{
+	struct report_dev *d = dev;
+	if (offset != 0 || size != 4) {
+		atomic_fetch_add_explicit(&d->malformed, 1, memory_order_relaxed);
+		return;
+	}
+	/* Stamp first: the time is the point of the report, so nothing runs before it. */
+	uint64_t now = d->now_ns(d->clock_ctx);
+	unsigned event = REPORT_EVENT_OF(value);
+	if (event < REPORT_EVENT_SLOTS && event != 0)
+		atomic_fetch_add_explicit(&d->count[event], 1, memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&d->unknown, 1, memory_order_relaxed);
+	if (d->sink.report)
+		d->sink.report(d->sink.ctx, now, event, REPORT_VALUE_OF(value));
+}
+
+const struct io_ops report_io_ops = {.read = report_read, .write = report_write};
+
+int report_init(struct report_dev *d, const struct report_config *cfg)
+{
+	if (!d || !cfg)
+		return -EINVAL;
+	d->sink = cfg->sink;
+	d->now_ns = cfg->now_ns ? cfg->now_ns : monotonic_ns;
+	d->clock_ctx = cfg->clock_ctx;
+	for (unsigned i = 0; i < REPORT_EVENT_SLOTS; i++)
+		atomic_init(&d->count[i], 0);
+	atomic_init(&d->unknown, 0);
+	atomic_init(&d->malformed, 0);
+	return 0;
+}
+
+void report_destroy(struct report_dev *d)
+{
+	(void)d;
+}
+
+const char *report_event_name(unsigned event, char *buf, unsigned size)
+{
+	static const char *const names[] = {
+	    [REPORT_KERNEL_UP] = "kernel-up",
+	    [REPORT_APP_START] = "app-start",
+	    [REPORT_LAP] = "lap",
+	    [REPORT_APP_DONE] = "app-done",
+	    [REPORT_RESULT] = "result",
+	    [REPORT_FAULT] = "fault",
+	    [REPORT_APP_ERROR] = "app-error",
+	};
+	if (event < sizeof(names) / sizeof(names[0]) && names[event])
+		return names[event];
+	snprintf(buf, size, "event-%u", event);
+	return buf;
+}

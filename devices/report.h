@@ -1,0 +1,49 @@
+/* The guest-to-host report port (guests/apps/report_abi.h): milestones stamped with the host clock.
+ */
+#ifndef TINYVMM_DEVICES_REPORT_H
+#define TINYVMM_DEVICES_REPORT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "devices/device.h"
+#include "guests/apps/report_abi.h"
+
+/*
+ * Called on the vCPU thread that made the report, with the host time it arrived
+ * (CLOCK_MONOTONIC ns, or the injected clock). Must be thread safe: a VM with several
+ * vCPUs may report from each.
+ */
+struct report_sink {
+	void (*report)(void *ctx, uint64_t host_ns, unsigned event, uint32_t value);
+	void *ctx;
+};
+
+struct report_config {
+	struct report_sink sink;       /* NULL report(): reports are only counted */
+	uint64_t (*now_ns)(void *ctx); /* NULL: CLOCK_MONOTONIC */
+	void *clock_ctx;
+};
+
+#define REPORT_EVENT_SLOTS 8 /* counts for events 0..7; anything else counts as unknown */
+
+struct report_dev {
+	struct report_sink sink;
+	uint64_t (*now_ns)(void *ctx);
+	void *clock_ctx;
+	_Atomic uint64_t count[REPORT_EVENT_SLOTS];
+	_Atomic uint64_t unknown; /* well-formed writes with an event this version does not know */
+	_Atomic uint64_t malformed; /* writes that were not 32 bits at offset 0: ignored */
+};
+
+/* 0 or -EINVAL. */
+int report_init(struct report_dev *d, const struct report_config *cfg);
+void report_destroy(struct report_dev *d);
+
+/* Register on [REPORT_PORT, REPORT_PORT + REPORT_PORT_LEN). */
+extern const struct io_ops report_io_ops;
+
+/* "kernel-up", "app-start", ...; "event-N" (into buf) for events this version does not name. */
+const char *report_event_name(unsigned event, char *buf, unsigned size);
+
+#endif
