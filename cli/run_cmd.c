@@ -296,6 +296,7 @@ int run_cmd(int argc, char **argv)
 	    .ncpus = o.smp,
 	    .pit = o.pit,
 	    .uuid = o.uuid,
+	    .app_args = o.app,
 	};
 	/* every file is checked before KVM is touched: bad input is exit 2 everywhere */
 	if (load_files(&files, &o, &req) || open_disks(&files, &o, &cfg))

@@ -64,6 +64,8 @@ void run_opts_usage(void)
 	       "                      by device and by BIOS service (stderr)\n"
 	       "  -report DEST        write the guest's reports (guests/apps/report_abi.h: app\n"
 	       "                      start, laps, done) with host times: stderr or file:PATH\n"
+	       "  -app ARGS           the app command line offered to the guest (report port), in\n"
+	       "                      place of its own: \"app=pattern pattern=B\" (< 256 bytes)\n"
 	       "  -pit user|kvm       8254 PIT model: user space (default) or KVM's in-kernel one\n"
 	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at "
 	       "ADDR\n"
@@ -171,6 +173,11 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			else
 				return usage_error(err, errlen,
 						   "-report '%s': expected stderr or file:PATH", v);
+		} else if (!strcmp(name, "app")) {
+			if (strlen(v) >= REPORT_ARGS_MAX)
+				return usage_error(err, errlen, "-app: at most %u bytes",
+						   REPORT_ARGS_MAX - 1);
+			o->app = v;
 		} else if (!strcmp(name, "smp")) {
 			if (parse_u64(v, VM_MAX_VCPUS, &n) || n == 0)
 				return usage_error(err, errlen, "-smp '%s': expected 1 to %d", v,

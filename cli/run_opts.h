@@ -27,7 +27,8 @@ struct run_opts {
 	bool no_reboot;
 	bool screen_at_exit; /* print the VGA text screen when the VM ends, unless blank */
 	bool exit_stats;     /* print the exits taken, by kind, device and BIOS service */
-	const char *report; /* "stderr" or a file path for the guest's reports; NULL: none */
+	const char *report;  /* "stderr" or a file path for the guest's reports; NULL: none */
+	const char *app;     /* app command line offered to the guest on the report port */
 	enum vm_pit_kind pit;
 	uint64_t load_addr; /* flat 64-bit image, 0 = not flat */
 	bool help;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static uint64_t monotonic_ns(void *ctx)
@@ -13,12 +14,25 @@ static uint64_t monotonic_ns(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Only a 32-bit read at the base answers, so a guest probing with another width sees nothing. */
+/*
+ * A 32-bit read at the base gives the magic and rewinds the arguments; byte reads at
+ * offset 1 walk through them (then zeros). Anything else floats high.
+ */
 static uint32_t report_read(void *dev, uint16_t offset, unsigned size)
 {
-	(void)dev;
-	if (offset == 0 && size == 4)
+	struct report_dev *d = dev;
+	if (offset == 0 && size == 4) {
+		atomic_store_explicit(&d->args_pos, 0, memory_order_relaxed);
 		return REPORT_MAGIC;
+	}
+	if (offset == 1 && size == 1) {
+		unsigned pos = atomic_fetch_add_explicit(&d->args_pos, 1, memory_order_relaxed);
+		if (pos >= REPORT_ARGS_MAX) { /* stay past the end without wrapping */
+			atomic_store_explicit(&d->args_pos, REPORT_ARGS_MAX, memory_order_relaxed);
+			return 0;
+		}
+		return (uint8_t)d->args[pos];
+	}
 	return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
 
@@ -46,6 +60,14 @@ int report_init(struct report_dev *d, const struct report_config *cfg)
 {
 	if (!d || !cfg)
 		return -EINVAL;
+	memset(d->args, 0, sizeof(d->args));
+	if (cfg->args) {
+		size_t n = strlen(cfg->args);
+		if (n >= REPORT_ARGS_MAX)
+			return -EINVAL;
+		memcpy(d->args, cfg->args, n);
+	}
+	atomic_init(&d->args_pos, 0);
 	d->sink = cfg->sink;
 	d->now_ns = cfg->now_ns ? cfg->now_ns : monotonic_ns;
 	d->clock_ctx = cfg->clock_ctx;

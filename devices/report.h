@@ -23,6 +23,7 @@ struct report_config {
 	struct report_sink sink;       /* NULL report(): reports are only counted */
 	uint64_t (*now_ns)(void *ctx); /* NULL: CLOCK_MONOTONIC */
 	void *clock_ctx;
+	const char *args; /* the app command line offered to the guest; NULL or "": none */
 };
 
 #define REPORT_EVENT_SLOTS 8 /* counts for events 0..7; anything else counts as unknown */
@@ -34,9 +35,11 @@ struct report_dev {
 	_Atomic uint64_t count[REPORT_EVENT_SLOTS];
 	_Atomic uint64_t unknown; /* well-formed writes with an event this version does not know */
 	_Atomic uint64_t malformed; /* writes that were not 32 bits at offset 0: ignored */
+	char args[REPORT_ARGS_MAX]; /* NUL-padded */
+	_Atomic unsigned args_pos;  /* next byte a read at REPORT_ARGS_PORT returns */
 };
 
-/* 0 or -EINVAL. */
+/* 0, or -EINVAL (also for args of REPORT_ARGS_MAX bytes or more). */
 int report_init(struct report_dev *d, const struct report_config *cfg);
 void report_destroy(struct report_dev *d);
 

@@ -45,6 +45,7 @@ struct vm_config {
 	struct disk *floppy;	   /* drive A, or NULL */
 	struct disk *hard[2];	   /* IDE primary master and slave, or NULL */
 	struct report_sink report; /* the guest's milestones (report port); NULL: counted only */
+	const char *app_args;	   /* app command line offered on the report port; NULL: none */
 };
 
 enum vm_end {

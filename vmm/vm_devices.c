@@ -112,7 +112,7 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	    .sci = vm_irq_line(&vm->fd, ACPI_PM_SCI_IRQ), .timers = vm->timers, .stopper = stopper};
 	if ((r = acpi_pm_init(&d->acpi_pm, &ac)))
 		goto err_debug_exit;
-	struct report_config rpc = {.sink = cfg->report};
+	struct report_config rpc = {.sink = cfg->report, .args = cfg->app_args};
 	if ((r = report_init(&d->report, &rpc)))
 		goto err_acpi;
 	struct fdc_config fc = {.irq = vm_irq_line(&vm->fd, FDC_IRQ)};

@@ -65,14 +65,15 @@ Test(report, a_word_becomes_event_and_value_stamped_with_the_host_clock)
 	cr_assert_eq(r.dev.count[REPORT_APP_DONE], 1);
 }
 
-Test(report, reads_give_the_magic_only_as_a_32_bit_read_at_the_base)
+Test(report, reads_other_than_the_magic_and_argument_bytes_float_high)
 {
 	struct rig r;
 	rig_up(&r);
 	cr_assert_eq(report_io_ops.read(&r.dev, 0, 4), REPORT_MAGIC);
 	cr_assert_eq(report_io_ops.read(&r.dev, 0, 1), 0xFF);
 	cr_assert_eq(report_io_ops.read(&r.dev, 0, 2), 0xFFFF);
-	cr_assert_eq(report_io_ops.read(&r.dev, 1, 1), 0xFF);
+	cr_assert_eq(report_io_ops.read(&r.dev, 1, 2), 0xFFFF);
+	cr_assert_eq(report_io_ops.read(&r.dev, 3, 1), 0xFF);
 	cr_assert_eq(report_io_ops.read(&r.dev, 2, 2), 0xFFFF);
 }
 
@@ -150,4 +151,47 @@ Test(report, the_log_refuses_a_path_it_cannot_write)
 {
 	struct report_log l;
 	cr_assert_eq(report_log_open(&l, "/nonexistent-dir/r.txt"), -ENOENT);
+}
+
+static unsigned read_args(struct report_dev *d, char *out, unsigned n)
+{
+	cr_assert_eq(report_io_ops.read(d, 0, 4), REPORT_MAGIC);
+	unsigned len = 0;
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = (char)report_io_ops.read(d, 1, 1);
+		if (out[i] && len == i)
+			len = i + 1;
+	}
+	return len;
+}
+
+Test(report, host_args_are_read_byte_by_byte_then_zeros_and_rewound_by_the_magic)
+{
+	struct report_dev d;
+	struct report_config cfg = {.args = "app=pattern pattern=B"};
+	cr_assert_eq(report_init(&d, &cfg), 0);
+	char buf[REPORT_ARGS_MAX + 8];
+	/* more reads than the buffer holds: the tail stays zero, nothing wraps */
+	cr_assert_eq(read_args(&d, buf, sizeof(buf)), 21);
+	cr_assert_eq(memcmp(buf, "app=pattern pattern=B", 21), 0);
+	for (unsigned i = 21; i < sizeof(buf); i++)
+		cr_assert_eq(buf[i], 0, "byte %u", i);
+	cr_assert_eq(read_args(&d, buf, 4), 4);
+	cr_assert_eq(memcmp(buf, "app=", 4), 0, "the magic read rewinds");
+}
+
+Test(report, no_host_args_read_as_zeros_and_too_long_ones_are_refused)
+{
+	struct report_dev d;
+	struct report_config none = {0};
+	cr_assert_eq(report_init(&d, &none), 0);
+	char buf[8];
+	cr_assert_eq(read_args(&d, buf, sizeof(buf)), 0);
+	char big[REPORT_ARGS_MAX + 1];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	struct report_config toolong = {.args = big};
+	cr_assert_eq(report_init(&d, &toolong), -EINVAL);
+	big[REPORT_ARGS_MAX - 1] = 0; /* 255 bytes fit */
+	cr_assert_eq(report_init(&d, &toolong), 0);
 }
