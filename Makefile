@@ -19,7 +19,8 @@ SETUP_STAMP := $(B)/.setup-$(shell cksum < scripts/packages.txt | cut -d' ' -f1)
 LIB_SRC  := $(wildcard vmm/*.c vmm/boot/*.c vmm/platform/*.c devices/*.c devices/bios/*.c population/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
 MAIN_SRC := cli/main.c
-TEST_SRC := $(wildcard tests/unit/*.c tests/boot/*.c tests/support/*.c)
+TEST_SRC := $(wildcard tests/unit/*.c tests/boot/*.c tests/support/*.c) \
+            $(filter-out guests/apps/shim_%.c,$(wildcard guests/apps/*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
 
