@@ -1,5 +1,4 @@
-/* Command-line parsing for the apps: words, keys, numbers and durations, every one bounded and
- * checked. */
+/* The apps' command-line parsing: words, keys, numbers and durations, each bounded and checked. */
 #include "args.h"
 
 #include "out.h"

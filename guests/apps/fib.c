@@ -1,5 +1,4 @@
-/* Recursive fib kept honest: the compiler may neither fold it, clone it, nor turn it into a loop.
- */
+/* Recursive fib kept honest: the compiler may not fold it, clone it or turn it into a loop. */
 #include "fib.h"
 
 /*

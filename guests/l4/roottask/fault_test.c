@@ -1,5 +1,4 @@
-/* shim_fault_selftest for L4: sigma0 serves fresh pages, and a thread that faults where it may not
- * is stopped. */
+/* shim_fault_selftest for L4: fresh pages from sigma0, and a thread stopped for a bad fault. */
 #include "roottask.h"
 
 #include "apps/shim.h"
@@ -16,9 +15,9 @@ enum {
 	STEP_DELETE,	    /* the bad thread could not be deleted */
 };
 
-#define WAIT_NS 50000000ull /* 50 ms: the fault, sigma0's refusal and the stop all fit many times  \
-			     */
-#define WORDS (L4_PAGE_SIZE / sizeof(uint64_t))
+/* 50 ms: the fault, sigma0's refusal and the stop fit in it many times over. */
+#define WAIT_NS 50000000ull
+#define WORDS	(L4_PAGE_SIZE / sizeof(uint64_t))
 
 /* Flags in the root task's data: the bad thread shares its space, so they are how it speaks. */
 static volatile int bad_started, bad_went_on;

@@ -1,5 +1,4 @@
-/* shim_ipc_roundtrips for L4: ping (the root task) calls pong, a thread in an address space of its
- * own. */
+/* shim_ipc_roundtrips for L4: the root task calls pong, a thread in an address space of its own. */
 #include "roottask.h"
 
 #include "apps/shim.h"

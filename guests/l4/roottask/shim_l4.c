@@ -1,5 +1,4 @@
-/* The apps' shim for the L4 root task: console, clock, sleep, reports and exit over L4 system
- * calls. */
+/* The apps' shim for the L4 root task: console, clock, sleep, reports and exit as system calls. */
 #include "roottask.h"
 
 #include "apps/report_abi.h"
