@@ -1,0 +1,79 @@
+/* The GDT (kernel and user segments, the 64-bit TSS) and the IDT with its trap stubs. */
+#include "kernel.h"
+
+struct gate {
+	uint16_t off0, sel;
+	uint8_t ist, type;
+	uint16_t off1;
+	uint32_t off2, reserved;
+};
+
+struct dtr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+/* 64-bit code (L) and data segments at DPL 0 and 3, then the two-slot TSS descriptor. */
+static uint64_t gdt[7] = {
+    0,
+    0x00AF9A000000FFFFull, /* SEL_KCODE */
+    0x00CF92000000FFFFull, /* SEL_KDATA */
+    0x00AFFA000000FFFFull, /* SEL_UCODE */
+    0x00CFF2000000FFFFull, /* SEL_UDATA */
+    0,
+    0,
+};
+
+struct tss tss;
+static struct gate idt[N_VECTORS];
+/* #DF runs on its own stack: a kernel stack overflow must still print, not triple-fault. */
+static uint8_t df_stack[1024] __attribute__((aligned(16)));
+
+extern const char trap_stubs[];
+#define STUB_SIZE 16
+
+static void set_gate(unsigned vec, unsigned dpl, unsigned ist)
+{
+	uint64_t a = (uint64_t)(trap_stubs + vec * STUB_SIZE);
+	idt[vec] = (struct gate){
+	    .off0 = (uint16_t)a,
+	    .sel = SEL_KCODE,
+	    .ist = (uint8_t)ist,
+	    .type = (uint8_t)(0x8E | (dpl << 5)), /* present interrupt gate: IF cleared */
+	    .off1 = (uint16_t)(a >> 16),
+	    .off2 = (uint32_t)(a >> 32),
+	};
+}
+
+void desc_init(void)
+{
+	uint64_t t = (uint64_t)&tss;
+	tss.iomap = sizeof(tss); /* no I/O bitmap: every port faults in user mode */
+	tss.ist[0] = (uint64_t)(df_stack + sizeof(df_stack));
+	gdt[5] = (sizeof(tss) - 1) | ((t & 0xFFFFFF) << 16) | (0x89ull << 40) |
+		 (((t >> 24) & 0xFF) << 56);
+	gdt[6] = t >> 32;
+	for (unsigned v = 0; v < N_VECTORS; v++)
+		set_gate(v, v == L4_SYSCALL_VECTOR ? 3 : 0, v == 8 ? 1 : 0);
+
+	struct dtr g = {sizeof(gdt) - 1, (uint64_t)gdt};
+	struct dtr i = {sizeof(idt) - 1, (uint64_t)idt};
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movl %2, %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss\n\t"
+			 "xorl %%eax, %%eax\n\t"
+			 "movl %%eax, %%fs\n\t"
+			 "movl %%eax, %%gs\n\t"
+			 "ltr %w3\n\t"
+			 "lidt %4"
+			 :
+			 : "m"(g), "i"(SEL_KCODE), "i"(SEL_KDATA), "r"(SEL_TSS), "m"(i)
+			 : "rax", "memory");
+}

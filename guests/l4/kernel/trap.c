@@ -1,0 +1,98 @@
+/* Trap dispatch: system calls (int 0x30, or #UD on CD 30), the timer, and exceptions. */
+#include "cpu.h"
+#include "kernel.h"
+
+#define VEC_NMI 2
+#define VEC_UD	6
+#define VEC_PF	14
+
+static const char *const exc_name[32] = {
+    "divide error",
+    "debug exception",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection fault",
+    "page fault",
+    "exception 15",
+    "x87 error",
+    "alignment check",
+    "machine check",
+    "SIMD error",
+    "virtualization exception",
+    "control protection",
+    "exception 22",
+    "exception 23",
+    "exception 24",
+    "exception 25",
+    "exception 26",
+    "exception 27",
+    "exception 28",
+    "exception 29",
+    "security exception",
+    "exception 31",
+};
+
+/* A kernel-mode exception is a kernel bug: say everything, then stop the machine. */
+static _Noreturn void panic(const struct frame *f)
+{
+	kprintf(
+	    "l4: KERNEL BUG: %s (vector %lu, error %lx) at %lx cs %lx rflags %lx rsp %lx cr2 %lx\n",
+	    f->vector < 32 ? exc_name[f->vector] : "interrupt", f->vector, f->error, f->rip, f->cs,
+	    f->rflags, f->rsp, read_cr2());
+	kprintf("l4: rax %lx rbx %lx rcx %lx rdx %lx rsi %lx rdi %lx rbp %lx\n", f->rax, f->rbx,
+		f->rcx, f->rdx, f->rsi, f->rdi, f->rbp);
+	kprintf("l4: r8 %lx r9 %lx r10 %lx r11 %lx r12 %lx r13 %lx r14 %lx r15 %lx\n", f->r8, f->r9,
+		f->r10, f->r11, f->r12, f->r13, f->r14, f->r15);
+	kprintf("l4: thread %u, halted\n", current ? current->tid : 0);
+	halt_forever();
+}
+
+/*
+ * kvm_pvm turns a user-mode `int $0x30` into #UD at the instruction. Its bytes are read
+ * through the current space only once the page walk says they are mapped for the user:
+ * the kernel never faults on a user address.
+ */
+static int is_syscall(const struct frame *f)
+{
+	uint64_t ip = f->rip, cr3 = current->cr3;
+	if (!user_mapped(cr3, ip))
+		return 0;
+	if (!((ip + 1) & (PAGE - 1)) && !user_mapped(cr3, ip + 1))
+		return 0;
+	const volatile uint8_t *p = (const volatile uint8_t *)ip;
+	return p[0] == 0xCD && p[1] == L4_SYSCALL_VECTOR;
+}
+
+struct frame *trap(struct frame *f)
+{
+	uint64_t v = f->vector;
+	if (v == L4_SYSCALL_VECTOR) {
+		syscall(f);
+		return kexit();
+	}
+	if (v == VEC_TIMER) {
+		timer_irq();
+		return kexit();
+	}
+	if (v >= VEC_PIC0 || v == VEC_NMI)
+		return f; /* a stray 8259 or spurious APIC interrupt, or an NMI: resume */
+	if (!(f->cs & 3))
+		panic(f);
+	if (v == VEC_PF)
+		page_fault(f, read_cr2());
+	else if (v == VEC_UD && is_syscall(f)) {
+		f->rip += 2;
+		syscall(f);
+	} else
+		stop(current, exc_name[v], f->rip, f->rip);
+	return kexit();
+}
