@@ -1,5 +1,4 @@
-/* Loads the kernel, sigma0 and the root task from their ELF64 modules, refusing anything that does
- * not fit. */
+/* Loads the kernel, sigma0 and the root task from their ELF64 modules, checking every segment. */
 #include "elf64.h"
 #include "kickstart.h"
 #include "l4/abi.h"

@@ -1,5 +1,4 @@
-/* kickstart's internal interfaces: the boot console, memory helpers, multiboot info, memory map and
- * ELF loading. */
+/* kickstart's internal interfaces: console, memory helpers, multiboot info, memory map, ELF. */
 #ifndef TINYVMM_GUESTS_L4_KICKSTART_H
 #define TINYVMM_GUESTS_L4_KICKSTART_H
 

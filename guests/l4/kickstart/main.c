@@ -1,5 +1,4 @@
-/* kickstart's 64-bit main: multiboot info, memory map, the three images, boot info, then the
- * kernel. */
+/* kickstart's 64-bit main: multiboot info, memory map, the three images, then the kernel. */
 #include "kickstart.h"
 
 static struct l4_bootinfo ks_bootinfo;

@@ -1,5 +1,4 @@
-/* Turns the boot loader's memory map (any order, overlaps allowed) into bootinfo's sorted,
- * page-aligned one. */
+/* Turns the boot loader's memory map (any order, overlaps allowed) into bootinfo's sorted one. */
 #include "kickstart.h"
 
 #define MAX_RAW	 (L4_BI_MAX_MEM + 1) /* the boot loader's entries and kickstart's own area */

@@ -1,5 +1,4 @@
-/* The multiboot v1 information structure as a boot loader hands it over (the parts kickstart
- * reads). */
+/* The multiboot v1 information structure as a boot loader hands it over (what kickstart reads). */
 #ifndef TINYVMM_GUESTS_L4_KICKSTART_MULTIBOOT_H
 #define TINYVMM_GUESTS_L4_KICKSTART_MULTIBOOT_H
 
