@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm/vm.h"
@@ -123,6 +124,33 @@ static void crash_with_rip(struct vcpu *c, const char *why)
 	vm_stop(c->vm, VM_END_CRASH, 0, msg);
 }
 
+/*
+ * A kick that was not a stop (a pause, since resumed or not yet seen) leaves immediate_exit
+ * set, and KVM_RUN would return at once forever. Kicks happen under stop_lock, so clearing
+ * it under the lock, unless a stop or pause is pending, loses none.
+ */
+static void rearm(struct vcpu *c)
+{
+	struct vm *vm = c->vm;
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!vm->stopping && !vm->paused)
+		__atomic_store_n(&c->run->immediate_exit, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+/* Waits outside KVM_RUN while the VM is paused (vm_pause), until resumed or stopped. */
+static void park(struct vcpu *c)
+{
+	struct vm *vm = c->vm;
+	pthread_mutex_lock(&vm->stop_lock);
+	vm->parked++;
+	while (vm->paused && !vm->stopping)
+		pthread_cond_wait(&vm->resume, &vm->stop_lock);
+	vm->parked--;
+	pthread_mutex_unlock(&vm->stop_lock);
+	rearm(c);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *c = arg;
@@ -133,9 +161,15 @@ static void *vcpu_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
 	while (!stopping(vm)) {
+		if (__atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE)) {
+			park(c);
+			continue;
+		}
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR || errno == EAGAIN) {
+				rearm(c);
 				continue;
+			}
 			char why[96];
 			snprintf(why, sizeof(why), "KVM_RUN failed: %s", strerror(errno));
 			crash_with_rip(c, why);
@@ -155,9 +189,14 @@ static void *vcpu_thread(void *arg)
 			break;
 		}
 	}
+	struct timespec cpu;
+	bool has_cpu = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0;
 	pthread_mutex_lock(&vm->stop_lock);
 	c->exited = true;
+	if (has_cpu)
+		c->cpu_ns_at_exit = (uint64_t)cpu.tv_sec * 1000000000u + (uint64_t)cpu.tv_nsec;
 	pthread_mutex_unlock(&vm->stop_lock);
+	vm_live_put(vm); /* the last statement that may touch the VM */
 	return NULL;
 }
 
@@ -173,8 +212,12 @@ int vcpu_start(struct vcpu *c)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
+	clockid_t cpu_clock;
+	bool has_clock = pthread_getcpuclockid(c->thread, &cpu_clock) == 0;
 	pthread_mutex_lock(&c->vm->stop_lock);
 	c->started = true;
+	c->cpu_clock = cpu_clock;
+	c->has_cpu_clock = has_clock;
 	pthread_mutex_unlock(&c->vm->stop_lock);
 	char name[16];
 	snprintf(name, sizeof(name), "%.10s/%u", c->vm->name, c->index);
@@ -201,4 +244,13 @@ void vcpu_join(struct vcpu *c)
 	pthread_mutex_lock(&c->vm->stop_lock);
 	c->started = false;
 	pthread_mutex_unlock(&c->vm->stop_lock);
+}
+
+uint64_t vcpu_cpu_ns(const struct vcpu *c)
+{
+	/* a thread still looping is alive, so its clock is valid; after that, its total */
+	struct timespec ts;
+	if (c->started && !c->exited && c->has_cpu_clock && !clock_gettime(c->cpu_clock, &ts))
+		return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return c->cpu_ns_at_exit;
 }

@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "vmm/exit.h"
 
@@ -22,6 +24,10 @@ struct vcpu {
 	bool started; /* under vm->stop_lock: a thread exists to kick */
 	bool exited;  /* under vm->stop_lock: the thread left its loop, never kick it */
 	struct exit_env env;
+	/* under vm->stop_lock: the thread's CPU clock while it runs, its total once it exited */
+	clockid_t cpu_clock;
+	bool has_cpu_clock;
+	uint64_t cpu_ns_at_exit;
 };
 
 /* Creates vCPU `index` of `vm` and maps its kvm_run. 0 or -errno. */
@@ -35,6 +41,9 @@ int vcpu_start(struct vcpu *c);
  * signalled. */
 void vcpu_kick(struct vcpu *c);
 void vcpu_join(struct vcpu *c);
+
+/* CPU time the thread used (ns), live or final. The caller holds vm->stop_lock. */
+uint64_t vcpu_cpu_ns(const struct vcpu *c);
 
 /* The signal used to kick vCPU threads; install its (empty) handler once per process. */
 int vcpu_signal_setup(void);

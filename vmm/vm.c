@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -85,6 +86,11 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 		free(vm);
 		return fail(err, errlen, -r, "pthread_mutex_init: %s", strerror(r));
 	}
+	if ((r = pthread_cond_init(&vm->resume, NULL))) {
+		pthread_mutex_destroy(&vm->stop_lock);
+		free(vm);
+		return fail(err, errlen, -r, "pthread_cond_init: %s", strerror(r));
+	}
 
 	vm->fd = create_vm_fd(host->fd);
 	if (vm->fd < 0) {
@@ -149,6 +155,7 @@ err_mem:
 err_fd:
 	close(vm->fd);
 err_lock:
+	pthread_cond_destroy(&vm->resume);
 	pthread_mutex_destroy(&vm->stop_lock);
 	free(vm);
 	return r;
@@ -198,26 +205,95 @@ void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message)
 	}
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
+	pthread_cond_broadcast(&vm->resume); /* a paused VM ends too */
 	pthread_mutex_unlock(&vm->stop_lock);
 }
 
-void vm_run(struct vm *vm, struct vm_result *result)
+/* Drops one reference on the running VM; the last one tells the owner. */
+void vm_live_put(struct vm *vm)
 {
+	pthread_mutex_lock(&vm->stop_lock);
+	bool last = --vm->live == 0;
+	struct vm_end_notify n = vm->notify;
+	pthread_mutex_unlock(&vm->stop_lock);
+	/* after this call the owner may destroy the VM: nothing here touches it again */
+	if (last && n.ended)
+		n.ended(n.ctx);
+}
+
+int vm_start(struct vm *vm, const struct vm_end_notify *notify)
+{
+	int err = 0;
+	pthread_mutex_lock(&vm->stop_lock);
+	vm->notify = notify ? *notify : (struct vm_end_notify){0};
+	vm->live = 1; /* ours until every thread is started: none can end the VM's run early */
+	pthread_mutex_unlock(&vm->stop_lock);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		pthread_mutex_lock(&vm->stop_lock);
+		vm->live++;
+		pthread_mutex_unlock(&vm->stop_lock);
 		int r = vcpu_start(&vm->vcpus[i]);
 		if (r) {
+			pthread_mutex_lock(&vm->stop_lock);
+			vm->live--;
+			pthread_mutex_unlock(&vm->stop_lock);
 			char msg[96];
 			snprintf(msg, sizeof(msg), "cannot start vCPU %u thread: %s", i,
 				 strerror(-r));
 			vm_stop(vm, VM_END_CRASH, 0, msg);
+			err = r;
 			break;
 		}
 	}
+	vm_live_put(vm);
+	return err;
+}
+
+void vm_wait(struct vm *vm, struct vm_result *result)
+{
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_join(&vm->vcpus[i]);
 	pthread_mutex_lock(&vm->stop_lock);
 	*result = vm->result;
 	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+void vm_run(struct vm *vm, struct vm_result *result)
+{
+	(void)vm_start(vm, NULL);
+	vm_wait(vm, result);
+}
+
+void vm_pause(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+void vm_resume(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->resume);
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+uint64_t vm_cpu_ns(struct vm *vm)
+{
+	uint64_t ns = 0;
+	pthread_mutex_lock(&vm->stop_lock);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		ns += vcpu_cpu_ns(&vm->vcpus[i]);
+	pthread_mutex_unlock(&vm->stop_lock);
+	return ns;
+}
+
+int vm_mergeable(struct vm *vm)
+{
+	return madvise(vm->mem.host, vm->mem.ram_size, MADV_MERGEABLE) ? -errno : 0;
 }
 
 uint64_t vm_exit_count(const struct vm *vm)
@@ -241,6 +317,7 @@ void vm_destroy(struct vm *vm)
 	free(vm->vcpus);
 	gmem_free(&vm->mem);
 	close(vm->fd);
+	pthread_cond_destroy(&vm->resume);
 	pthread_mutex_destroy(&vm->stop_lock);
 	free(vm);
 }

@@ -78,6 +78,12 @@ struct vm_devices {
 	bool user_pit;
 };
 
+/* Told once when a VM started with vm_start has ended: the last vCPU thread left its loop. */
+struct vm_end_notify {
+	void (*ended)(void *ctx);
+	void *ctx;
+};
+
 struct vm {
 	char name[VM_NAME_MAX];
 	char uuid[37];
@@ -94,6 +100,13 @@ struct vm {
 	pthread_mutex_t stop_lock;
 	bool stopping;
 	struct vm_result result;
+
+	/* vm_start/vm_wait (the population manager); all under stop_lock. */
+	struct vm_end_notify notify;
+	unsigned live;	       /* started vCPU threads still looping, + 1 while vm_start runs */
+	bool paused;	       /* vCPUs park on `resume` instead of entering KVM_RUN */
+	unsigned parked;       /* how many are parked right now */
+	pthread_cond_t resume; /* paused went false, or stopping went true */
 };
 
 /*
@@ -116,6 +129,30 @@ void vm_run(struct vm *vm, struct vm_result *result);
 void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message);
 
 void vm_destroy(struct vm *vm);
+
+/*
+ * vm_run in two halves, for owners of many VMs: vm_start starts every vCPU thread and
+ * returns; `notify` (may be NULL) is then called exactly once, from the thread that ends
+ * the VM's last vCPU (or from vm_start itself when no thread could start), and must only
+ * hand the news on: vm_wait and vm_destroy belong to the owner. 0, or -errno when some
+ * vCPU thread could not start (the VM is then stopping as a crash, and still notifies).
+ */
+int vm_start(struct vm *vm, const struct vm_end_notify *notify);
+/* Joins the vCPU threads of a started VM (at once after the notification); how it ended. */
+void vm_wait(struct vm *vm, struct vm_result *result);
+
+/* Parks every vCPU outside KVM_RUN until vm_resume (or vm_stop). Returns at once. */
+void vm_pause(struct vm *vm);
+void vm_resume(struct vm *vm);
+
+/* CPU time of the VM's vCPU threads so far, those that ended included (ns). */
+uint64_t vm_cpu_ns(struct vm *vm);
+
+/* Each vCPU thread calls this once as it leaves its loop (vcpu.c); the last one notifies. */
+void vm_live_put(struct vm *vm);
+
+/* Offers the guest's RAM to KSM (MADV_MERGEABLE). 0 or -errno (EINVAL: no KSM here). */
+int vm_mergeable(struct vm *vm);
 
 /* Exits taken to user space so far, all vCPUs. */
 uint64_t vm_exit_count(const struct vm *vm);
