@@ -1,12 +1,14 @@
 /* The GDT (kernel and user segments, the 64-bit TSS) and the IDT with its trap stubs. */
 #include "kernel.h"
 
+/* An IDT gate as two words: offset 15..0, selector, IST, type, offset 31..16; offset 63..32. */
 struct gate {
-	uint16_t off0, sel;
-	uint8_t ist, type;
-	uint16_t off1;
-	uint32_t off2, reserved;
+	uint64_t lo, hi;
 };
+
+#define GATE_INTR 0x8Eull	  /* present 64-bit interrupt gate: IF cleared on entry */
+#define GATE_DPL3 (0x60ull << 40) /* reachable by `int` from user mode */
+#define GATE_IST1 (1ull << 32)	  /* runs on tss.ist[0] */
 
 struct dtr {
 	uint16_t limit;
@@ -32,19 +34,6 @@ static uint8_t df_stack[1024] __attribute__((aligned(16)));
 extern const char trap_stubs[];
 #define STUB_SIZE 16
 
-static void set_gate(unsigned vec, unsigned dpl, unsigned ist)
-{
-	uint64_t a = (uint64_t)(trap_stubs + vec * STUB_SIZE);
-	idt[vec] = (struct gate){
-	    .off0 = (uint16_t)a,
-	    .sel = SEL_KCODE,
-	    .ist = (uint8_t)ist,
-	    .type = (uint8_t)(0x8E | (dpl << 5)), /* present interrupt gate: IF cleared */
-	    .off1 = (uint16_t)(a >> 16),
-	    .off2 = (uint32_t)(a >> 32),
-	};
-}
-
 void desc_init(void)
 {
 	uint64_t t = (uint64_t)&tss;
@@ -53,8 +42,15 @@ void desc_init(void)
 	gdt[5] = (sizeof(tss) - 1) | ((t & 0xFFFFFF) << 16) | (0x89ull << 40) |
 		 (((t >> 24) & 0xFF) << 56);
 	gdt[6] = t >> 32;
-	for (unsigned v = 0; v < N_VECTORS; v++)
-		set_gate(v, v == L4_SYSCALL_VECTOR ? 3 : 0, v == 8 ? 1 : 0);
+	/* kernel code runs emulated on kvm_pvm: a short loop over precomputed halves */
+	uint64_t a = (uint64_t)trap_stubs, hi = a >> 32;
+	uint64_t lo = ((uint64_t)SEL_KCODE << 16) | (GATE_INTR << 40);
+	for (unsigned v = 0; v < N_VECTORS; v++, a += STUB_SIZE) {
+		idt[v].lo = lo | (a & 0xFFFF) | ((a & 0xFFFF0000ull) << 32);
+		idt[v].hi = hi;
+	}
+	idt[L4_SYSCALL_VECTOR].lo |= GATE_DPL3;
+	idt[8].lo |= GATE_IST1;
 
 	struct dtr g = {sizeof(gdt) - 1, (uint64_t)gdt};
 	struct dtr i = {sizeof(idt) - 1, (uint64_t)idt};

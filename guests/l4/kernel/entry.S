@@ -27,11 +27,16 @@ trap_stubs:
 	push $0
 	.endif
 	push $vec
+	.if (vec == 0x30) || (vec == 6)
+	jmp syscall_common
+	.else
 	jmp trap_common
+	.endif
 	.set vec, vec + 1
 	.endr
 
-trap_common:
+/* Completes the frame below what the CPU and the stub pushed; rdi = the frame. */
+.macro SAVE_REGS
 	push %rax
 	push %rbx
 	push %rcx
@@ -49,6 +54,16 @@ trap_common:
 	push %r15
 	cld /* user mode may have set DF; C code assumes it clear */
 	mov %rsp, %rdi
+.endm
+
+/* The system call (int 0x30, or #UD where kvm_pvm turns it into one) skips the trap dispatch. */
+syscall_common:
+	SAVE_REGS
+	call syscall_entry
+	jmp trap_return
+
+trap_common:
+	SAVE_REGS
 	call trap
 
 /* rax = the frame of the thread to run, or 0 to idle. */
@@ -91,3 +106,5 @@ boot_stack:
 	.skip 4096
 	.globl boot_stack_top
 boot_stack_top:
+
+	.section .note.GNU-stack, "", @progbits

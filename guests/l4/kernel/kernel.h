@@ -114,6 +114,7 @@ struct frame *trap(struct frame *f);
 
 /* syscall.c */
 void syscall(struct frame *f);
+struct frame *syscall_entry(struct frame *f);
 
 /* pool.c */
 void pool_init(uint64_t start, uint64_t end);

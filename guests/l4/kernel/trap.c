@@ -1,9 +1,8 @@
-/* Trap dispatch: system calls (int 0x30, or #UD on CD 30), the timer, and exceptions. */
+/* Trap dispatch: the timer, stray interrupts, and exceptions (user faults stop the thread). */
 #include "cpu.h"
 #include "kernel.h"
 
 #define VEC_NMI 2
-#define VEC_UD	6
 #define VEC_PF	14
 
 static const char *const exc_name[32] = {
@@ -56,29 +55,9 @@ static _Noreturn void panic(const struct frame *f)
 	halt_forever();
 }
 
-/*
- * kvm_pvm turns a user-mode `int $0x30` into #UD at the instruction. Its bytes are read
- * through the current space only once the page walk says they are mapped for the user:
- * the kernel never faults on a user address.
- */
-static int is_syscall(const struct frame *f)
-{
-	uint64_t ip = f->rip, cr3 = current->cr3;
-	if (!user_mapped(cr3, ip))
-		return 0;
-	if (!((ip + 1) & (PAGE - 1)) && !user_mapped(cr3, ip + 1))
-		return 0;
-	const volatile uint8_t *p = (const volatile uint8_t *)ip;
-	return p[0] == 0xCD && p[1] == L4_SYSCALL_VECTOR;
-}
-
 struct frame *trap(struct frame *f)
 {
 	uint64_t v = f->vector;
-	if (v == L4_SYSCALL_VECTOR) {
-		syscall(f);
-		return kexit();
-	}
 	if (v == VEC_TIMER) {
 		timer_irq();
 		return kexit();
@@ -89,10 +68,7 @@ struct frame *trap(struct frame *f)
 		panic(f);
 	if (v == VEC_PF)
 		page_fault(f, read_cr2());
-	else if (v == VEC_UD && is_syscall(f)) {
-		f->rip += 2;
-		syscall(f);
-	} else
+	else
 		stop(current, exc_name[v], f->rip, f->rip);
 	return kexit();
 }
