@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/ctl_cmd.h"
 #include "cli/exit_status.h"
+#include "cli/pop_cmd.h"
 #include "cli/run_cmd.h"
 #include "vmm/kvm_host.h"
 
@@ -18,6 +20,11 @@ static void usage(void)
 	       "Commands:\n"
 	       "  run -kernel FILE [-m SIZE] [-initrd LIST] [-append CMDLINE] ...\n"
 	       "                 boot one guest directly and run it (tinyvmm run --help)\n"
+	       "  pop -t TYPE -i IMAGE -n COUNT [--stats FILE] [--results FILE] ...\n"
+	       "                 run a population of guests in this process (tinyvmm pop --help)\n"
+	       "  list [POP]     running populations, or the guests of one\n"
+	       "  stop|pause|resume POP [GUEST...]\n"
+	       "                 stop, pause or resume a population or some of its guests\n"
 	       "  info           what KVM backend this host offers and what it supports\n"
 	       "\n"
 	       "  -h, --help     this text\n"
@@ -74,6 +81,12 @@ int main(int argc, char **argv)
 		return run_cmd(argc - 2, argv + 2);
 	if (!strcmp(cmd, "info"))
 		return info_cmd();
+	if (!strcmp(cmd, "pop"))
+		return pop_cmd(argc - 2, argv + 2);
+	if (!strcmp(cmd, "list"))
+		return list_cmd(argc - 2, argv + 2);
+	if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume"))
+		return ctl_cmd(cmd, argc - 2, argv + 2);
 	fprintf(stderr, "tinyvmm: unknown command '%s' (see tinyvmm --help)\n", cmd);
 	return TVMM_EXIT_USAGE;
 }

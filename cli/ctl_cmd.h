@@ -1,0 +1,11 @@
+/* `tinyvmm list`, `stop`, `pause`, `resume`: talk to running populations over their sockets. */
+#ifndef TINYVMM_CLI_CTL_CMD_H
+#define TINYVMM_CLI_CTL_CMD_H
+
+/* argv after "list": [POP]. Returns the exit status. */
+int list_cmd(int argc, char **argv);
+
+/* verb is "stop", "pause" or "resume"; argv after it: POP [GUEST...]. */
+int ctl_cmd(const char *verb, int argc, char **argv);
+
+#endif
