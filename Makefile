@@ -76,8 +76,8 @@ $(B)/tests/run_tests: $(TEST_OBJ) $(B)/libtinyvmm.a
 test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN) $(TEST_DEPS)
 	tests/run_all.sh $(B)
 
-# The default job: boot the hello guest. (The population manager will take this over.)
-run: $(B)/tinyvmm $(B)/tests/guests/hello
+# The default job: a small population of L4 guests with statistics (scripts/run-default.sh).
+run: $(B)/tinyvmm $(L4_GUEST)
 	scripts/run-default.sh $(B)
 
 # Boot-to-exit time, host memory and the PIT choice against QEMU; CSV in build/bench/. Without a
