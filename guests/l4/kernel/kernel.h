@@ -127,7 +127,6 @@ extern uint64_t loaded_cr3;
 void paging_init(void);
 uint64_t space_new(void);
 void space_free(uint64_t cr3);
-uint64_t *pte_lookup(uint64_t cr3, uint64_t va);
 int user_mapped(uint64_t cr3, uint64_t va);
 uint64_t map_fpage(uint64_t src_cr3, uint64_t fpage, uint64_t dst_cr3, uint64_t addr);
 int map_identity(uint64_t cr3, uint64_t va, uint64_t n);

@@ -35,52 +35,52 @@ void paging_init(void)
 	write_cr3(loaded_cr3);
 }
 
-/* The PTE for va (a user address), allocating missing tables if asked; NULL if absent or no memory.
+/*
+ * The PTE for user address va if its tables exist, else NULL. Straight-line: it is on the
+ * page-fault paths and, on kvm_pvm, on every system call's (the #UD check).
  */
-static uint64_t *walk(uint64_t cr3, uint64_t va, int alloc)
+static uint64_t *lookup(uint64_t cr3, uint64_t va)
 {
+	uint64_t e = ((const uint64_t *)KVIRT(cr3))[(va >> 39) & 511];
+	if (!(e & PTE_P))
+		return NULL;
+	e = ((const uint64_t *)KVIRT(e & PTE_ADDR))[(va >> 30) & 511];
+	if (!(e & PTE_P))
+		return NULL;
+	e = ((const uint64_t *)KVIRT(e & PTE_ADDR))[(va >> 21) & 511];
+	if (!(e & PTE_P))
+		return NULL;
+	return (uint64_t *)KVIRT(e & PTE_ADDR) + ((va >> 12) & 511);
+}
+
+/* lookup(), creating missing tables (zeroed pool pages); NULL when the pool is exhausted. */
+static uint64_t *walk_alloc(uint64_t cr3, uint64_t va)
+{
+	uint64_t *pte = lookup(cr3, va);
+	if (pte)
+		return pte;
 	uint64_t *t = KVIRT(cr3);
 	for (unsigned shift = 39; shift > 12; shift -= 9) {
 		uint64_t *e = &t[(va >> shift) & 511];
-		if (!(*e & PTE_P)) {
-			if (!alloc)
-				return NULL;
-			uint64_t *n = page_alloc();
-			if (!n)
-				return NULL;
-			/* rights live in the leaves only */
-			*e = KPHYS(n) | PTE_P | PTE_W | PTE_U;
+		if (*e & PTE_P) {
+			t = KVIRT(*e & PTE_ADDR);
+			continue;
 		}
-		t = KVIRT(*e & PTE_ADDR);
+		if (!(t = page_alloc()))
+			return NULL;
+		*e = KPHYS(t) | PTE_P | PTE_W | PTE_U; /* rights live in the leaves only */
 	}
 	return &t[(va >> 12) & 511];
 }
 
-uint64_t *pte_lookup(uint64_t cr3, uint64_t va)
-{
-	return walk(cr3, va, 0);
-}
-
-/*
- * Whether the kernel may read va through the space without faulting. Straight-line: on
- * kvm_pvm this is on every system call's path.
- */
+/* Whether the kernel may read va through the space without faulting. */
 int user_mapped(uint64_t cr3, uint64_t va)
 {
-	const uint64_t pu = PTE_P | PTE_U;
 	if (va >= L4_USER_TOP)
 		return 0;
-	uint64_t e = ((const uint64_t *)KVIRT(cr3))[(va >> 39) & 511];
-	if ((e & pu) != pu)
-		return 0;
-	e = ((const uint64_t *)KVIRT(e & PTE_ADDR))[(va >> 30) & 511];
-	if ((e & pu) != pu)
-		return 0;
-	e = ((const uint64_t *)KVIRT(e & PTE_ADDR))[(va >> 21) & 511];
-	if ((e & pu) != pu)
-		return 0;
-	e = ((const uint64_t *)KVIRT(e & PTE_ADDR))[(va >> 12) & 511];
-	return (e & pu) == pu;
+	/* every table entry below the kernel half carries U: the leaf decides */
+	const uint64_t *e = lookup(cr3, va);
+	return e && (*e & (PTE_P | PTE_U)) == (PTE_P | PTE_U);
 }
 
 /* A new space: the kernel half shared, the KIP read-only at L4_KIP_VADDR; 0 if out of pool. */
@@ -91,7 +91,7 @@ uint64_t space_new(void)
 		return 0;
 	pml4[511] = kpml4[511];
 	uint64_t cr3 = KPHYS(pml4);
-	uint64_t *e = walk(cr3, L4_KIP_VADDR, 1);
+	uint64_t *e = walk_alloc(cr3, L4_KIP_VADDR);
 	if (!e) {
 		space_free(cr3);
 		return 0;
@@ -147,13 +147,13 @@ uint64_t map_fpage(uint64_t src_cr3, uint64_t fpage, uint64_t dst_cr3, uint64_t 
 
 	uint64_t w = (rights & L4_W) ? PTE_W : 0, need = PTE_P | PTE_U | w;
 	uint64_t nx = (rights & L4_X) ? 0 : PTE_NX;
-	const uint64_t *s = walk(src_cr3, base, 0);
+	const uint64_t *s = lookup(src_cr3, base);
 	if (!s)
 		return L4_E_INVALID;
 	for (uint64_t i = 0; i < n; i++)
 		if ((s[i] & need) != need || (!nx && (s[i] & PTE_NX)))
 			return L4_E_INVALID;
-	uint64_t *d = walk(dst_cr3, dst, 1);
+	uint64_t *d = walk_alloc(dst_cr3, dst);
 	if (!d)
 		return L4_E_NOMEM;
 	int flush = dst_cr3 == loaded_cr3;
@@ -169,7 +169,7 @@ uint64_t map_fpage(uint64_t src_cr3, uint64_t fpage, uint64_t dst_cr3, uint64_t 
 /* sigma0's idempotent mapping: pages [va, va + n pages) at the same physical addresses, RWX. */
 int map_identity(uint64_t cr3, uint64_t va, uint64_t n)
 {
-	uint64_t *d = walk(cr3, va, 1);
+	uint64_t *d = walk_alloc(cr3, va);
 	if (!d)
 		return -1;
 	for (uint64_t i = 0; i < n; i++)

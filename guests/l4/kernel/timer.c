@@ -23,7 +23,7 @@
 #define NONE	  (~0ull)
 #define SLICE_MS  10
 #define PIT_HZ	  1193182ull
-#define PIT_LATCH 59659u /* ~50 ms: TCG jitter of tens of µs stays below 0.1 % */
+#define PIT_LATCH 23864u /* ~20 ms */
 
 uint64_t tsc_khz;
 static uint64_t lapic_khz;
@@ -49,9 +49,10 @@ static void pic_off(void)
 
 /*
  * Without the hypervisor's frequency leaf (QEMU TCG): count TSC and APIC timer ticks over
- * ~50 ms of PIT channel 2 (gated via port 0x61, OUT2 read back in its bit 5).
+ * ~20 ms of PIT channel 2 (gated via port 0x61, OUT2 read back in its bit 5). Returns the
+ * TSC ticks, and the APIC ticks in *apic; 0 if the PIT never answered.
  */
-static int calibrate(void)
+static uint64_t pit_window(uint64_t *apic)
 {
 	outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01));
 	outb(0x43, 0xB0); /* channel 2, lobyte/hibyte, mode 0 */
@@ -62,12 +63,33 @@ static int calibrate(void)
 	uint32_t c0 = APIC_REG(APIC_TMCCT);
 	for (unsigned long spins = 0; !(inb(0x61) & 0x20); spins++)
 		if (spins > 50000000ul)
-			return -1;
+			return 0;
 	uint64_t t1 = rdtsc();
 	uint32_t c1 = APIC_REG(APIC_TMCCT);
 	APIC_REG(APIC_TMICT) = 0;
-	tsc_khz = (t1 - t0) * PIT_HZ / (PIT_LATCH * 1000ull);
-	lapic_khz = (uint64_t)(c0 - c1) * PIT_HZ / (PIT_LATCH * 1000ull);
+	*apic = c0 - c1;
+	return t1 - t0;
+}
+
+static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
+{
+	if (a > b) {
+		uint64_t t = a;
+		a = b;
+		b = t;
+	}
+	return c < a ? a : c > b ? b : c;
+}
+
+/* A host that deschedules the vCPU inside one window skews it: take the median of three. */
+static int calibrate(void)
+{
+	uint64_t t[3], a[3];
+	for (unsigned i = 0; i < 3; i++)
+		if (!(t[i] = pit_window(&a[i])))
+			return -1;
+	tsc_khz = median3(t[0], t[1], t[2]) * PIT_HZ / (PIT_LATCH * 1000ull);
+	lapic_khz = median3(a[0], a[1], a[2]) * PIT_HZ / (PIT_LATCH * 1000ull);
 	return tsc_khz && lapic_khz ? 0 : -1;
 }
 
