@@ -99,14 +99,18 @@ void timer_init(int verb)
 	const char *src = "cpuid 0x40000010";
 	pic_off();
 	cpuid(1, r);
-	int tsc_dl = (r[2] >> 24) & 1, hv = (r[2] >> 31) & 1;
-	if (hv) {
-		cpuid(0x40000000, r);
-		if (r[0] >= 0x40000010 && r[0] < 0x40010000) {
-			cpuid(0x40000010, r);
-			tsc_khz = r[0];
-			lapic_khz = r[1];
-		}
+	uint32_t ecx1 = r[2];
+	int tsc_dl = (ecx1 >> 24) & 1;
+	/*
+	 * tinyvmm does not set the hypervisor bit, so the leaf is probed regardless; where no
+	 * hypervisor answers, EAX is 0 (AMD) or a basic leaf's (Intel), never in this range.
+	 */
+	cpuid(0x40000000, r);
+	uint32_t hv_max = r[0];
+	if (hv_max >= 0x40000010 && hv_max < 0x40010000) {
+		cpuid(0x40000010, r);
+		tsc_khz = r[0];
+		lapic_khz = r[1];
 	}
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	if ((base & 0xFFFFFF000ull) != APIC_PHYS || !(base & 0x800))
@@ -129,7 +133,9 @@ void timer_init(int verb)
 	kip->tsc_khz = tsc_khz;
 	kip->timer_mode = mode;
 	if (verb)
-		kprintf("l4: TSC %lu kHz, APIC timer %lu kHz (%s)\n", tsc_khz, lapic_khz, src);
+		kprintf(
+		    "l4: TSC %lu kHz, APIC timer %lu kHz (%s; cpuid 1 ecx %x, 0x40000000 eax %x)\n",
+		    tsc_khz, lapic_khz, src, ecx1, hv_max);
 }
 
 const char *timer_mode_name(void)
