@@ -103,7 +103,7 @@ idle:
 	.bss
 	.balign 16
 boot_stack:
-	.skip 4096
+	.skip 2048 /* boot, then idle: the deepest path (a timer wake-up) needs under 1 KiB */
 	.globl boot_stack_top
 boot_stack_top:
 
