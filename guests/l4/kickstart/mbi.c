@@ -19,8 +19,9 @@ static void copy_args(char dst[L4_BI_CMDLINE], uint32_t at, const char *who)
 	uint64_t n = ks_find(s, 0, max);
 	if (n == max)
 		ks_fail("%s: command line at 0x%x is not terminated", who, (uint64_t)at);
-	uint64_t i = ks_find(s, ' ', n);
-	while (i < n && s[i] == ' ')
+	/* The path ends at the first blank: a space, or a tab before any space. */
+	uint64_t i = ks_find(s, '\t', ks_find(s, ' ', n));
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	if (n - i >= L4_BI_CMDLINE)
 		ks_fail("%s: arguments longer than %u bytes", who, (uint64_t)L4_BI_CMDLINE - 1);
