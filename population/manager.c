@@ -172,7 +172,8 @@ static bool admit(struct pop *p, const struct pop_group *grp)
 	struct admission_state st = {
 	    .mem_available_kb = mem.available,
 	    .load_1 = load.one,
-	    .untouched_kb = p->running_ram_kb > rss ? p->running_ram_kb - rss : 0,
+	    .untouched_kb =
+		!p->spec->overcommit && p->running_ram_kb > rss ? p->running_ram_kb - rss : 0,
 	    .next_guest_kb = admission_guest_kb(grp->ram_bytes, grp->smp),
 	    .fd_limit = p->fd_limit,
 	    .fds_in_use = p->base_fds + p->running_fds,

@@ -432,8 +432,8 @@ int pop_spec_parse(struct pop_spec *s, int argc, char **argv, char *err, size_t 
 			group_free(&g);
 			return 0;
 		}
-		if (!strcmp(name, "ksm")) {
-			s->ksm = true;
+		if (!strcmp(name, "ksm") || !strcmp(name, "overcommit")) {
+			*(!strcmp(name, "ksm") ? &s->ksm : &s->overcommit) = true;
 			continue;
 		}
 		if (i + 1 >= argc) {

@@ -50,6 +50,7 @@ struct pop_spec {
 	const char *logs_dir; /* a capped serial log per guest; NULL: serial output counted only */
 	uint64_t log_cap_bytes; /* per guest */
 	uint64_t min_free_kb;
+	bool overcommit; /* admission counts only the RAM guests have touched, not all they have */
 	bool has_max_load;
 	double max_load;
 	bool ksm;

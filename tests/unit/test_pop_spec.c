@@ -74,8 +74,8 @@ Test(pop_spec, global_times_accept_units)
 	char err[256] = "";
 	cr_assert_eq(PARSE(&s, err, "-t", "l4", "-i", "x", "-n", "1", "--stagger", "500ms",
 			   "--interval", "2.5", "--duration", "2m", "--samples", "30", "--stats",
-			   "s", "--min-free", "1G", "--max-load", "3.5", "--ksm", "--name",
-			   "exp-1"),
+			   "s", "--min-free", "1G", "--max-load", "3.5", "--ksm", "--overcommit",
+			   "--name", "exp-1"),
 		     0, "%s", err);
 	cr_assert_float_eq(s.stagger_s, 0.5, 1e-9);
 	cr_assert_float_eq(s.interval_s, 2.5, 1e-9);
@@ -85,6 +85,7 @@ Test(pop_spec, global_times_accept_units)
 	cr_assert(s.has_max_load);
 	cr_assert_float_eq(s.max_load, 3.5, 1e-9);
 	cr_assert(s.ksm);
+	cr_assert(s.overcommit);
 	cr_assert_str_eq(s.name, "exp-1");
 	pop_spec_free(&s);
 }
