@@ -127,8 +127,11 @@ void timer_init(int verb)
 	}
 	mode = tsc_dl ? MODE_TSC_DL : MODE_ONESHOT;
 	APIC_REG(APIC_LVT_TMR) = VEC_TIMER | (tsc_dl ? LVT_TSC_DL : 0);
-	/* the LVT write must be seen before the first deadline MSR write (SDM 10.5.4.1) */
-	__asm__ volatile("mfence" ::: "memory");
+	/*
+	 * SDM 10.5.4.1 wants the LVT write ordered before the first IA32_TSC_DEADLINE write;
+	 * that write comes with the first timeout, after the banner's OUT drained all stores.
+	 * (No MFENCE: an SSE2 encoding that an instruction emulator may not know.)
+	 */
 	slice_ticks = tsc_khz * SLICE_MS;
 	kip->tsc_khz = tsc_khz;
 	kip->timer_mode = mode;
