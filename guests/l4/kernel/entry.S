@@ -22,7 +22,8 @@ trap_stubs:
 	.set vec, 0
 	.rept N_VECTORS
 	.balign STUB_SIZE
-	.if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	.if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14)
+	.elseif (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
 	.else
 	push $0
 	.endif
