@@ -1,5 +1,4 @@
-/* Kernel initialisation: own tables and descriptors, the pool, the KIP, the timer, sigma0 and the
- * root task. */
+/* Kernel start: own tables and descriptors, pool, KIP, timer, then sigma0 and the root task. */
 #include "apps/report_abi.h"
 #include "cpu.h"
 #include "sched.h"

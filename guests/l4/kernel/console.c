@@ -1,5 +1,4 @@
-/* The kernel console on COM1: a small printf whose whole line leaves in one rep outsb (one exit).
- */
+/* The kernel console on COM1: a small printf; each line leaves in one rep outsb (one exit). */
 #include <stdarg.h>
 
 #include "cpu.h"

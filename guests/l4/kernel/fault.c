@@ -1,5 +1,4 @@
-/* User page faults (to the pager, or sigma0's resolved by the kernel), pager replies, stopping
- * threads. */
+/* User faults: page faults to the pager (sigma0's mapped here), pager replies, stopped threads. */
 #include "apps/report_abi.h"
 #include "cpu.h"
 #include "sched.h"

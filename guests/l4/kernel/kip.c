@@ -1,5 +1,4 @@
-/* The kernel interface page: filled from kickstart's boot info, mapped read-only into every space.
- */
+/* The kernel interface page: built from kickstart's boot info, read-only in every space. */
 #include "apps/report_abi.h"
 #include "cpu.h"
 #include "kernel.h"

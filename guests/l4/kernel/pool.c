@@ -1,5 +1,4 @@
-/* The kernel page pool: TCBs, page tables and the KIP, from the end of the image to
- * L4_KERNEL_PHYS_END. */
+/* The kernel page pool (TCBs, page tables, the KIP): from the image's end to L4_KERNEL_PHYS_END. */
 #include "cpu.h"
 #include "kernel.h"
 

@@ -1,5 +1,4 @@
-/* The scheduler: the running thread, the ready queue, IPC timeouts, and the way back to user mode.
- */
+/* The scheduler: running thread, ready queue, IPC timeouts, and the way back to user mode. */
 #include "cpu.h"
 #include "sched.h"
 

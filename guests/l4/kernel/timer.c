@@ -1,5 +1,4 @@
-/* The timer: 8259s masked, the local APIC armed one-shot (TSC-deadline if it can) for the earliest
- * deadline only. */
+/* The timer: 8259s masked, the local APIC one-shot (or TSC-deadline) for the earliest deadline. */
 #include "cpu.h"
 #include "sched.h"
 
