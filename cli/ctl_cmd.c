@@ -12,7 +12,7 @@
 
 struct lister {
 	const char *dir;
-	unsigned shown, stale;
+	unsigned shown;
 };
 
 static void list_one(void *ctx, const char *name)
@@ -21,19 +21,24 @@ static void list_one(void *ctx, const char *name)
 	char path[256], err[320];
 	if (control_path(path, sizeof(path), l->dir, name))
 		return;
-	if (!l->shown && !l->stale)
-		printf("%-20s %8s %7s %7s %7s %8s %7s %8s\n", "POPULATION", "PID", "GUESTS",
-		       "RUNNING", "PAUSED", "FINISHED", "FAILED", "UPTIME_S");
-	int r = control_call(path, "info", stdout, err, sizeof(err));
+	char *line = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&line, &len);
+	if (!out)
+		return;
+	int r = control_call(path, "info", out, err, sizeof(err));
+	fclose(out);
 	if (r == -ECONNREFUSED) {
-		/* its population was killed before it could remove its socket */
-		unlink(path);
-		l->stale++;
+		unlink(path); /* its population was killed before it could remove its socket */
 	} else if (r) {
 		fprintf(stderr, "tinyvmm list: %s: %s\n", name, err);
 	} else {
-		l->shown++;
+		if (!l->shown++)
+			printf("%-20s %8s %7s %7s %7s %8s %7s %8s\n", "POPULATION", "PID", "GUESTS",
+			       "RUNNING", "PAUSED", "FINISHED", "FAILED", "UPTIME_S");
+		fputs(line, stdout);
 	}
+	free(line);
 }
 
 static int find_pop(const char *cmd, const char *name, char *path, size_t size)

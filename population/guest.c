@@ -208,7 +208,7 @@ int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct 
 	g->state = GUEST_RUNNING;
 	struct vm_end_notify n = {.ended = vm_ended, .ctx = g};
 	/* a vCPU that cannot start ends the VM as a crash, and that still arrives as its end */
-	(void)vm_start(g->vm, &n);
+	g->start_err = vm_start(g->vm, &n);
 	return 0;
 }
 

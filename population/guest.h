@@ -74,6 +74,7 @@ struct pop_guest {
 	uint64_t exits, cpu_ns;	 /* once ENDED: what its VM took in all */
 	uint64_t serial_dropped; /* once ENDED: bytes past the log's cap */
 	char fail_msg[384];	 /* FAILED or NOT_STARTED: why */
+	int start_err;		 /* a vCPU thread could not be created (-errno): the host's limit */
 };
 
 /* Names the guest TYPE_K and gives it a fresh UUID (libuuid). 0 or -errno. */

@@ -229,6 +229,9 @@ static void launch_next(struct pop *p)
 	p->running_ram_kb += grp->ram_bytes >> 10;
 	p->running_fds += guest_fds(p, grp);
 	check_ksm_once(p);
+	if (g->start_err && p->launching)
+		stop_launching(p, "the host refused a vCPU thread for %s: %s", g->name,
+			       strerror(-g->start_err));
 }
 
 static void reap(struct pop *p, unsigned idx)
