@@ -108,8 +108,9 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			continue;
 		}
 		static const char *const with_value[] = {
-		    "m",   "kernel",	"initrd", "append", "name", "uuid", "serial", "smp",
-		    "pit", "load-addr", "screen", "fda",    "hda",  "hdb",  "boot",   "report"};
+		    "m",      "kernel", "initrd", "append",    "name",	 "uuid",
+		    "serial", "smp",	"pit",	  "load-addr", "screen", "fda",
+		    "hda",    "hdb",	"boot",	  "report",    "app"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(name, with_value[k]);

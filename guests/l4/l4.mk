@@ -82,4 +82,17 @@ $(L4_OUT)/roottask: $(L4_ROOT_OBJ) guests/l4/roottask/link.ld
 
 -include $(L4_KICK_OBJ:.o=.d) $(L4_KERNEL_OBJ:.o=.d) $(L4_SIGMA0_OBJ:.o=.d) $(L4_ROOT_OBJ:.o=.d)
 
+
+# The thesis's L4 floppy: GRUB Legacy with one entry per app (guests/l4/menu.lst); the
+# first, the default, runs hello.
+L4_IMAGE := $(IMG)/l4.img
+images: $(L4_IMAGE)
+# make test boots them (tests/boot/test_boot_l4.c).
+TEST_DEPS += $(L4_GUEST) $(L4_IMAGE)
+$(L4_IMAGE): images/mkimage guests/l4/menu.lst $(L4_GUEST) | $(IMAGES_SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MKIMAGE $@")
+	$(Q)images/mkimage floppy -o $@ --menu guests/l4/menu.lst \
+		$(foreach f,$(L4_GUEST),--file $(f):/$(notdir $(f)))
+
 .DEFAULT_GOAL := $(L4_SAVED_GOAL)

@@ -175,3 +175,18 @@ Test(cli_args, report_destination)
 	const char *bad2[] = {"-kernel", "k", "-report", "udp:1"};
 	cr_assert_eq(parse(&o, err, bad2, 4), -EINVAL);
 }
+
+Test(cli_args, app_arguments_for_the_report_port)
+{
+	struct run_opts o;
+	char err[256];
+	const char *ok[] = {"-kernel", "k", "-app", "app=pattern pattern=B"};
+	cr_assert_eq(parse(&o, err, ok, 4), 0, "%s", err);
+	cr_assert_str_eq(o.app, "app=pattern pattern=B");
+	char big[300];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	const char *toolong[] = {"-kernel", "k", "-app", big};
+	cr_assert_eq(parse(&o, err, toolong, 4), -EINVAL);
+	cr_assert(strstr(err, "-app"), "%s", err);
+}
