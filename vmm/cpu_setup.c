@@ -129,6 +129,8 @@ int cpu_setup_cpuid(int vcpu_fd, const struct kvm_host *h, unsigned index, unsig
 			en->ebx = (en->ebx & 0x0000FFFF) | (index << 24) | ((count & 0xFF) << 16);
 			if (count > 1)
 				en->edx |= 1u << 28; /* HTT: the count above is meaningful */
+			/* guests look for the hypervisor leaves (0x40000000...) only with this bit */
+			en->ecx |= 1u << 31;
 			break;
 		case 0xB:
 		case 0x1F:
