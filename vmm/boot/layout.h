@@ -24,8 +24,8 @@
 #define BOOT_CMDLINE_END     0x20000ULL
 #define BOOT_KERNEL_MIN	     0x100000ULL
 
-/* Direct boot needs this much RAM for the areas above plus a minimal kernel. */
-#define BOOT_MIN_RAM (2ULL << 20)
+/* Direct boot needs the areas above and RAM at 1 MiB; whether a kernel fits is checked as it is placed. */
+#define BOOT_MIN_RAM (BOOT_KERNEL_MIN + 0x1000ULL)
 
 #define BOOT_SEL_CODE32 0x08
 #define BOOT_SEL_CODE64 0x10

@@ -88,7 +88,7 @@ static inline int boot_fail(const char **why, const char *reason, int err)
 static inline int boot_check_ram(const struct guest_mem *mem, const char **why)
 {
 	if (boot_low_ram_top(mem) < BOOT_MIN_RAM)
-		return boot_fail(why, "guest RAM is smaller than the 2 MiB direct boot needs",
+		return boot_fail(why, "guest RAM ends below 1 MiB, where direct-boot kernels load",
 				 BOOT_ETOOBIG);
 	return BOOT_OK;
 }
