@@ -111,6 +111,8 @@ static void serial_write(void *ctx, const uint8_t *buf, size_t len)
 static void vm_ended(void *ctx)
 {
 	struct pop_guest *g = ctx;
+	/* the end is now, not when the manager gets to it; the queue's lock publishes it */
+	g->end_ns = mono_ns();
 	endq_push(g->endq, g->index);
 }
 
@@ -219,7 +221,8 @@ void guest_release(struct pop_guest *g)
 	vm_wait(g->vm, &g->result);
 	g->exits = vm_exit_count(g->vm);
 	g->cpu_ns = vm_cpu_ns(g->vm);
-	g->end_ns = mono_ns();
+	if (!g->end_ns)
+		g->end_ns = mono_ns();
 	vm_destroy(g->vm);
 	g->vm = NULL;
 	close_sinks(g);

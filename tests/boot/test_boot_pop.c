@@ -36,6 +36,21 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* images/images.mk makes the write-test disk 4 MiB. */
+#define DISK_WRITE_SIZE (4u << 20)
+
+static char *slurp_bytes(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert(f, "cannot open %s", path);
+	char *buf = calloc(1, DISK_WRITE_SIZE);
+	cr_assert(buf);
+	size_t n = fread(buf, 1, DISK_WRITE_SIZE, f);
+	fclose(f);
+	cr_assert_eq(n, DISK_WRITE_SIZE, "%s is not 4 MiB", path);
+	return buf;
+}
+
 static unsigned count_lines(const char *s)
 {
 	unsigned n = 0;
@@ -376,6 +391,35 @@ Test(boot_pop, population_ends_when_every_guest_has)
 		cr_expect_str_eq(c->end[i], "debug-exit");
 		cr_expect_str_eq(c->status[i], "1", "hello passes: (0 << 1) | 1");
 	}
+	harness_result_free(&r);
+	harness_rmdir(dir);
+}
+
+/* bm guests from one IDE disk image whose kernel writes a sector: each writes its own copy. */
+Test(boot_pop, guests_share_one_disk_image_copy_on_write)
+{
+	HARNESS_REQUIRE_KVM();
+	char img[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16];
+	if (harness_build_path(img, sizeof(img), "images/disk-write.img") || access(img, R_OK))
+		cr_skip_test("build/images/disk-write.img is missing (make test builds it)");
+	char *before = slurp_bytes(img);
+	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
+	control_dir(dir, sizeof(dir));
+	snprintf(results, sizeof(results), "%s/r.csv", dir);
+	const char *args[] = {"pop", "-t", "bm", "-i", img, "-n", "3", "--results", results, NULL};
+	struct run_result r;
+	int err = harness_run_tinyvmm(args, NULL, POP_TIMEOUT_S, &r);
+	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
+	expect_status(&r, 0);
+	struct results_check *c = check_results(results, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		cr_expect_str_eq(c->end[i], "debug-exit", "guest %u ended as %s", i, c->end[i]);
+		cr_expect_str_eq(c->status[i], "1", "guest %u's kernel did not pass", i);
+	}
+	char *after = slurp_bytes(img);
+	cr_expect(!memcmp(before, after, DISK_WRITE_SIZE), "a guest's write reached the image");
+	free(before);
+	free(after);
 	harness_result_free(&r);
 	harness_rmdir(dir);
 }
