@@ -9,7 +9,7 @@
 # Knobs: BENCH_RUNS (boot runs per tool, default 10), BENCH_MEM_RUNS (3), BENCH_PIT_RUNS (5),
 # BENCH_POP_VMS (idle VMs at once for the PIT's kernel cost, 16), BENCH_GRUB_RUNS (GRUB boots
 # per tool and medium, 10), BENCH_QEMU=0 (no QEMU baseline), BENCH_NESTED=0 (never use the
-# nested VM), BENCH_SECTIONS (a subset of "boot memory pit cost exits grub"; the CSVs of the
+# nested VM), BENCH_SECTIONS (a subset of "boot memory pit cost exits grub l4 pop"; the CSVs of the
 # others are removed all the same).
 # Exit status: 0 when everything asked for was measured, non-zero otherwise (it says why).
 set -u
@@ -28,7 +28,7 @@ for f in "$TVMM" "$B/bench-tools/timeit" "$B/tests/guests/hello" "$B/tests/guest
 	[ -e "$f" ] || die "missing $f: run 'make bench', which builds it"
 done
 
-ALL_SECTIONS="boot memory pit cost exits grub"
+ALL_SECTIONS="boot memory pit cost exits grub l4 pop"
 sections=${BENCH_SECTIONS:-$ALL_SECTIONS}
 for s in $sections; do
 	[[ " $ALL_SECTIONS " == *" $s "* ]] || die "BENCH_SECTIONS: unknown section '$s' (known: $ALL_SECTIONS)"
@@ -50,6 +50,17 @@ rm -f "$OUT"/*.csv "$OUT"/console*.log "$OUT"/failures.txt
 
 have_kvm() { [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }
 
+# The L4 guest's instruction counts come from a QEMU TCG trace on this machine, KVM or not.
+insns_status=0
+l4_insns() {
+	[[ " $sections " == *" l4 "* ]] || return 0
+	echo "bench: counting the L4 guest's instructions under QEMU TCG (bench/l4_insns.sh)"
+	bench/l4_insns.sh "$B" "$OUT/l4_insns.csv" >/dev/null || {
+		echo "bench: bench/l4_insns.sh failed" >&2
+		insns_status=1
+	}
+}
+
 if have_kvm; then
 	case $("$TVMM" info 2>/dev/null | awk '/^backend:/ {print $2}') in
 	kvm_pvm) host=kvm_pvm ;;
@@ -58,6 +69,8 @@ if have_kvm; then
 	esac
 	bench/measure.sh --host "$host" --build "$B" --out "$OUT" --sections "$sections" "${args[@]}"
 	rc=$?
+	l4_insns
+	[ "$rc" = 0 ] && rc=$insns_status
 	echo
 	bench/summary.sh "$OUT"
 	echo
@@ -159,6 +172,8 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 			file["boot"] = "boot_time.csv"; file["memory"] = "memory.csv"; file["pit"] = "pit.csv"
 			file["cost"] = "pit_kernel_cost.csv"; file["exits"] = "pit_exits.csv"
 			file["grub"] = "grub_time.csv grub_exits.csv"
+			file["l4"] = "l4_minmem.csv l4_boot.csv l4_exits.csv l4_idle.csv l4_ipc.csv l4_fib.csv"
+			file["pop"] = "pop.csv"
 			for (s in file) {
 				if (!index(done_now " ", " " s " ")) continue
 				n = split(file[s], names, " ")
@@ -180,6 +195,7 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 	[ "$stalled" = 1 ] || [ -z "$sections" ] || break # the VM ended by itself: no retry
 done
 
+l4_insns
 echo
 if ! ls "$OUT"/*.csv >/dev/null 2>&1; then
 	echo "bench: the nested VM returned no figures (status $rc); its console is in $OUT/console.*.log" >&2
@@ -200,4 +216,5 @@ if [ -s "$OUT/failures.txt" ]; then
 	sed 's/^BENCH-FAIL /  - /' "$OUT/failures.txt" >&2
 	status=1
 fi
+[ "$insns_status" = 0 ] || status=1
 exit "$status"
