@@ -36,6 +36,19 @@ static uint32_t report_read(void *dev, uint16_t offset, unsigned size)
 	return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
 
+/* A console record: its length byte, then the bytes, both through the checked reader. */
+static void console_record(struct report_dev *d, uint32_t gpa)
+{
+	uint8_t buf[1 + REPORT_CONSOLE_MAX];
+	if (!d->read_guest || d->read_guest(d->mem_ctx, gpa, buf, 1) || buf[0] == 0 ||
+	    d->read_guest(d->mem_ctx, (uint64_t)gpa + 1, buf + 1, buf[0])) {
+		atomic_fetch_add_explicit(&d->console_dropped, 1, memory_order_relaxed);
+		return;
+	}
+	sink_write(&d->console, buf + 1, buf[0]);
+	atomic_fetch_add_explicit(&d->console_bytes, buf[0], memory_order_relaxed);
+}
+
 static void report_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 {
 	struct report_dev *d = dev;
@@ -46,6 +59,11 @@ static void report_write(void *dev, uint16_t offset, unsigned size, uint32_t val
 	/* Stamp first: the time is the point of the report, so nothing runs before it. */
 	uint64_t now = d->now_ns(d->clock_ctx);
 	unsigned event = REPORT_EVENT_OF(value);
+	if (event == REPORT_CONSOLE) { /* output, not a milestone: no time stamp wanted */
+		atomic_fetch_add_explicit(&d->count[event], 1, memory_order_relaxed);
+		console_record(d, REPORT_VALUE_OF(value));
+		return;
+	}
 	if (event < REPORT_EVENT_SLOTS && event != 0)
 		atomic_fetch_add_explicit(&d->count[event], 1, memory_order_relaxed);
 	else
@@ -68,6 +86,11 @@ int report_init(struct report_dev *d, const struct report_config *cfg)
 		memcpy(d->args, cfg->args, n);
 	}
 	atomic_init(&d->args_pos, 0);
+	d->read_guest = cfg->read_guest;
+	d->mem_ctx = cfg->mem_ctx;
+	d->console = cfg->console;
+	atomic_init(&d->console_bytes, 0);
+	atomic_init(&d->console_dropped, 0);
 	d->sink = cfg->sink;
 	d->now_ns = cfg->now_ns ? cfg->now_ns : monotonic_ns;
 	d->clock_ctx = cfg->clock_ctx;
@@ -93,6 +116,7 @@ const char *report_event_name(unsigned event, char *buf, unsigned size)
 	    [REPORT_RESULT] = "result",
 	    [REPORT_FAULT] = "fault",
 	    [REPORT_APP_ERROR] = "app-error",
+	    [REPORT_CONSOLE] = "console",
 	};
 	if (event < sizeof(names) / sizeof(names[0]) && names[event])
 		return names[event];

@@ -24,9 +24,14 @@ struct report_config {
 	uint64_t (*now_ns)(void *ctx); /* NULL: CLOCK_MONOTONIC */
 	void *clock_ctx;
 	const char *args; /* the app command line offered to the guest; NULL or "": none */
+	/* REPORT_CONSOLE records: read from guest RAM (0 or -errno, never past RAM) and written
+	 * to `console` (COM1's output); without read_guest they are dropped and counted. */
+	int (*read_guest)(void *ctx, uint64_t gpa, void *dst, uint64_t len);
+	void *mem_ctx;
+	struct char_sink console;
 };
 
-#define REPORT_EVENT_SLOTS 8 /* counts for events 0..7; anything else counts as unknown */
+#define REPORT_EVENT_SLOTS 16 /* counts for events 0..15; anything else counts as unknown */
 
 struct report_dev {
 	struct report_sink sink;
@@ -35,8 +40,13 @@ struct report_dev {
 	_Atomic uint64_t count[REPORT_EVENT_SLOTS];
 	_Atomic uint64_t unknown; /* well-formed writes with an event this version does not know */
 	_Atomic uint64_t malformed; /* writes that were not 32 bits at offset 0: ignored */
-	char args[REPORT_ARGS_MAX]; /* NUL-padded */
-	_Atomic unsigned args_pos;  /* next byte a read at REPORT_ARGS_PORT returns */
+	int (*read_guest)(void *ctx, uint64_t gpa, void *dst, uint64_t len);
+	void *mem_ctx;
+	struct char_sink console;
+	_Atomic uint64_t console_bytes;	  /* written to the console from records */
+	_Atomic uint64_t console_dropped; /* records outside RAM or empty */
+	char args[REPORT_ARGS_MAX];	  /* NUL-padded */
+	_Atomic unsigned args_pos;	  /* next byte a read at REPORT_ARGS_PORT returns */
 };
 
 /* 0, or -EINVAL (also for args of REPORT_ARGS_MAX bytes or more). */

@@ -32,6 +32,12 @@ static void device_stop(void *ctx, enum vm_stop_kind kind, int status)
 	}
 }
 
+/* The report port's console records come out of guest RAM through the checked accessor. */
+static int read_guest(void *ctx, uint64_t gpa, void *dst, uint64_t len)
+{
+	return gmem_read(ctx, gpa, dst, len);
+}
+
 struct port_range {
 	uint16_t base, len;
 	const struct io_ops *ops;
@@ -112,7 +118,11 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	    .sci = vm_irq_line(&vm->fd, ACPI_PM_SCI_IRQ), .timers = vm->timers, .stopper = stopper};
 	if ((r = acpi_pm_init(&d->acpi_pm, &ac)))
 		goto err_debug_exit;
-	struct report_config rpc = {.sink = cfg->report, .args = cfg->app_args};
+	struct report_config rpc = {.sink = cfg->report,
+				    .args = cfg->app_args,
+				    .read_guest = read_guest,
+				    .mem_ctx = &vm->mem,
+				    .console = cfg->serial};
 	if ((r = report_init(&d->report, &rpc)))
 		goto err_acpi;
 	struct fdc_config fc = {.irq = vm_irq_line(&vm->fd, FDC_IRQ)};

@@ -21,16 +21,25 @@
  * A guest reads it in ONE exit: the magic, then `rep insb` of REPORT_ARGS_MAX bytes from
  * REPORT_PORT + 1. An empty string means "use your own command line".
  *
+ * Console lines in one exit. KVM stops for every byte of a `rep outsb` to a UART (it
+ * batches string input, not output), so a line printed on COM1 costs one exit per byte.
+ * A guest that found the magic may instead place a console record -- one length byte
+ * (1..REPORT_CONSOLE_MAX) followed by that many bytes -- in its RAM below 16 MiB and send
+ * REPORT_WORD(REPORT_CONSOLE, its guest-physical address): tinyvmm appends the bytes to
+ * COM1's output, as if they had been written there. A record that is not in RAM or has
+ * length 0 is dropped and counted; the guest is never stopped for it.
+ *
  * The word: bits 31..24 the event, bits 23..0 its value (REPORT_VALUE_MAX at most;
  * larger values are saturated by the guest side, never wrapped).
  */
-#define REPORT_PORT	 0x0ECu
-#define REPORT_PORT_LEN	 4u
-#define REPORT_MAGIC	 0x31525654u /* "TVR1" read as a little-endian word */
-#define REPORT_VERSION	 1u
-#define REPORT_VALUE_MAX 0x00FFFFFFu
-#define REPORT_ARGS_PORT (REPORT_PORT + 1u)
-#define REPORT_ARGS_MAX	 256u
+#define REPORT_PORT	   0x0ECu
+#define REPORT_PORT_LEN	   4u
+#define REPORT_MAGIC	   0x31525654u /* "TVR1" read as a little-endian word */
+#define REPORT_VERSION	   1u
+#define REPORT_VALUE_MAX   0x00FFFFFFu
+#define REPORT_ARGS_PORT   (REPORT_PORT + 1u)
+#define REPORT_ARGS_MAX	   256u
+#define REPORT_CONSOLE_MAX 255u
 
 #define REPORT_WORD(event, value)                                                                  \
 	((((unsigned)(event)&0xFFu) << 24) |                                                       \
@@ -50,6 +59,7 @@ enum report_event {
 	REPORT_FAULT =
 	    0x06, /* the guest kernel stopped a faulting thread; value: its thread number */
 	REPORT_APP_ERROR = 0x07, /* the app could not run (bad parameters ...); value: 0 */
+	REPORT_CONSOLE = 0x08,	 /* value: guest-physical address of a console record (above) */
 };
 
 /* Apps (value of REPORT_APP_START). */

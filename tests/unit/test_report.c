@@ -195,3 +195,67 @@ Test(report, no_host_args_read_as_zeros_and_too_long_ones_are_refused)
 	big[REPORT_ARGS_MAX - 1] = 0; /* 255 bytes fit */
 	cr_assert_eq(report_init(&d, &toolong), 0);
 }
+
+struct fake_ram {
+	uint8_t bytes[256];
+	char out[512];
+	size_t out_len;
+};
+
+static int fake_read(void *ctx, uint64_t gpa, void *dst, uint64_t len)
+{
+	struct fake_ram *m = ctx;
+	if (gpa > sizeof(m->bytes) || len > sizeof(m->bytes) - gpa)
+		return -EFAULT;
+	memcpy(dst, m->bytes + gpa, len);
+	return 0;
+}
+
+static void fake_console(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct fake_ram *m = ctx;
+	memcpy(m->out + m->out_len, buf, len);
+	m->out_len += len;
+}
+
+Test(report, console_records_reach_the_console_in_one_write_and_no_milestone)
+{
+	static struct fake_ram ram;
+	struct seen seen = {0};
+	struct report_dev d;
+	struct report_config cfg = {.sink = {.report = record, .ctx = &seen},
+				    .read_guest = fake_read,
+				    .mem_ctx = &ram,
+				    .console = {.write = fake_console, .ctx = &ram}};
+	cr_assert_eq(report_init(&d, &cfg), 0);
+	ram.bytes[16] = 18;
+	memcpy(ram.bytes + 17, "Sleeping. Count 1\n", 18);
+	report_io_ops.write(&d, 0, 4, REPORT_WORD(REPORT_CONSOLE, 16));
+	cr_assert_eq(ram.out_len, 18);
+	cr_assert_eq(memcmp(ram.out, "Sleeping. Count 1\n", 18), 0);
+	cr_assert_eq(seen.n, 0, "console output is not a milestone");
+	cr_assert_eq(d.console_bytes, 18);
+	cr_assert_eq(d.count[REPORT_CONSOLE], 1);
+}
+
+Test(report, console_records_past_ram_or_empty_are_dropped_and_counted)
+{
+	static struct fake_ram ram;
+	struct report_dev d;
+	struct report_config cfg = {.read_guest = fake_read,
+				    .mem_ctx = &ram,
+				    .console = {.write = fake_console, .ctx = &ram}};
+	cr_assert_eq(report_init(&d, &cfg), 0);
+	ram.bytes[250] = 200; /* the bytes would run past the end of RAM */
+	report_io_ops.write(&d, 0, 4, REPORT_WORD(REPORT_CONSOLE, 250));
+	ram.bytes[10] = 0; /* empty */
+	report_io_ops.write(&d, 0, 4, REPORT_WORD(REPORT_CONSOLE, 10));
+	report_io_ops.write(&d, 0, 4, REPORT_WORD(REPORT_CONSOLE, 0xFFFFFF)); /* no RAM there */
+	cr_assert_eq(ram.out_len, 0);
+	cr_assert_eq(d.console_dropped, 3);
+	struct report_dev bare;
+	struct report_config none = {0};
+	cr_assert_eq(report_init(&bare, &none), 0);
+	report_io_ops.write(&bare, 0, 4, REPORT_WORD(REPORT_CONSOLE, 16));
+	cr_assert_eq(bare.console_dropped, 1, "no reader: dropped, not a crash");
+}

@@ -149,6 +149,8 @@ void timer_irq(void);
 const char *timer_mode_name(void);
 
 /* console.c */
+void console_use_records(void);
+void console_write(const void *buf, uint64_t n);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int verbose;
 

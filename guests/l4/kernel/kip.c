@@ -72,6 +72,7 @@ static void host_args(struct l4_kip *k)
 	static char buf[REPORT_ARGS_MAX];
 	if (inl(REPORT_PORT) != REPORT_MAGIC)
 		return;
+	console_use_records();
 	insb(REPORT_ARGS_PORT, buf, sizeof(buf));
 	buf[sizeof(buf) - 1] = 0;
 	if (buf[0])

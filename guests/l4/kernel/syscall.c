@@ -3,8 +3,6 @@
 #include "cpu.h"
 #include "kernel.h"
 
-#define COM1 0x3F8
-
 /*
  * The bytes at the user's RIP are read through the current space only once the page walk
  * says they are mapped for the user: the kernel never faults on a user address.
@@ -24,7 +22,7 @@ static __attribute__((noinline)) int ud_is_syscall(struct frame *f)
 	return 1;
 }
 
-/* The bytes arrive in registers; one rep outsb puts them out in one exit. */
+/* The bytes arrive in registers and leave as one console write. */
 static void kdb_out(struct frame *f)
 {
 	uint64_t n = f->rdi;
@@ -33,7 +31,7 @@ static void kdb_out(struct frame *f)
 		return;
 	}
 	uint64_t w[6] = {f->rsi, f->rdx, f->r10, f->r8, f->r9, f->r12};
-	outsb(COM1, w, n);
+	console_write(w, n);
 	f->rax = L4_OK;
 }
 
