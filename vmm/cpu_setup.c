@@ -131,6 +131,13 @@ int cpu_setup_cpuid(int vcpu_fd, const struct kvm_host *h, unsigned index, unsig
 				en->edx |= 1u << 28; /* HTT: the count above is meaningful */
 			/* guests look for the hypervisor leaves (0x40000000...) only with this bit */
 			en->ecx |= 1u << 31;
+			/*
+			 * KVM emulates the LAPIC's TSC-deadline mode on any CPU but leaves the
+			 * bit to the VMM. A guest sleeping 20 s then takes one timer interrupt,
+			 * not one per 4.3 s that a 32-bit one-shot count at 1 GHz allows.
+			 */
+			if (h->has_tsc_deadline)
+				en->ecx |= 1u << 24;
 			break;
 		case 0xB:
 		case 0x1F:

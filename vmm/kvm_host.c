@@ -125,6 +125,7 @@ int kvm_host_open(struct kvm_host *h, const char *path, const char **why)
 		goto fail;
 	}
 	h->has_pit2 = ioctl(h->fd, KVM_CHECK_EXTENSION, KVM_CAP_PIT2) > 0;
+	h->has_tsc_deadline = ioctl(h->fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	h->backend = kvm_backend_detect();
 	return 0;
 fail:

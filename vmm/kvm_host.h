@@ -21,6 +21,7 @@ struct kvm_host {
 	enum kvm_backend backend;
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, the template for every vCPU */
 	bool has_pit2;
+	bool has_tsc_deadline; /* KVM emulates the local APIC's TSC-deadline mode */
 };
 
 /*
