@@ -10,7 +10,7 @@
 # included), host CPU while all sleep (% of one core) and the population thread's own CPU
 # (the sampler runs there) over the idle window, and exits to user space per guest per second.
 # Knobs: BENCH_POP_DIRECT (guests by direct boot, 1000), BENCH_POP_FLOPPY (guests from the
-# floppy, 200: each GRUB boot is ~1 s of emulated firmware here), BENCH_POP_IDLE_S (60).
+# floppy, 100: each GRUB boot is ~1 s of emulated firmware here), BENCH_POP_IDLE_S (60).
 # Uses measure.sh's helpers (HOST, TVMM, BUILD, OUT, put, new_csv, fail, step).
 # shellcheck shell=sh
 
@@ -46,6 +46,8 @@ pop_run() { # PATH N
 		[ "$started" -ge "$n" ] && break
 		sleep 2
 		waited=$((waited + 2))
+		# a line now and then: run.sh ends a nested VM that stays silent for minutes
+		[ $((waited % 60)) = 0 ] && step "$path: $started of $n ran their app after ${waited}s"
 	done
 	busy1=$(cpu_jiffies)
 	t1=$(date +%s)
@@ -97,5 +99,5 @@ section_pop() {
 		[ -e "$f" ] || { fail "missing $f (make bench builds it)"; return 0; }
 	done
 	pop_run direct "${BENCH_POP_DIRECT:-1000}"
-	pop_run floppy "${BENCH_POP_FLOPPY:-200}"
+	pop_run floppy "${BENCH_POP_FLOPPY:-100}"
 }

@@ -125,6 +125,8 @@ end_tree() {
 	# shellcheck disable=SC2086
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 }
+# The l4 and pop sections' knobs (numbers only) go into the VM with the command.
+knobs=$(env | grep -E '^BENCH_(L4|POP)_[A-Z_]+=[0-9]+$' | tr '\n' ' ')
 TRIES=${BENCH_NESTED_TRIES:-5}
 attempt=0 rc=0
 rm -f "$OUT"/console.*.log
@@ -136,7 +138,7 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 	# Its own session, so the watchdog can end exactly this process group; stdbuf keeps
 	# the console filter in tests/nested/run.sh line-buffered, so progress shows live.
 	NESTED_EXTRA="${extra[*]}" TINYVMM_NESTED_TIMEOUT=${TINYVMM_NESTED_TIMEOUT:-3000} \
-		setsid stdbuf -oL -eL tests/nested/run.sh "$B" sh "$TOP/bench/measure.sh" \
+		setsid stdbuf -oL -eL tests/nested/run.sh "$B" env $knobs sh "$TOP/bench/measure.sh" \
 		--host nested-tcg --build /payload/build --out /tmp/bench --emit \
 		--sections "$sections" "${args[@]}" >"$log" 2>&1 </dev/null &
 	pid=$!
