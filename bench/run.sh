@@ -34,6 +34,7 @@ for s in $sections; do
 	[[ " $ALL_SECTIONS " == *" $s "* ]] || die "BENCH_SECTIONS: unknown section '$s' (known: $ALL_SECTIONS)"
 done
 [ -n "${sections// /}" ] || die "BENCH_SECTIONS is empty"
+requested=" $sections "
 
 args=(--runs "${BENCH_RUNS:-10}" --mem-runs "${BENCH_MEM_RUNS:-3}" --pit-runs "${BENCH_PIT_RUNS:-5}"
 	--pop-vms "${BENCH_POP_VMS:-16}" --grub-runs "${BENCH_GRUB_RUNS:-10}")
@@ -53,7 +54,7 @@ have_kvm() { [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }
 # The L4 guest's instruction counts come from a QEMU TCG trace on this machine, KVM or not.
 insns_status=0
 l4_insns() {
-	[[ " $sections " == *" l4 "* ]] || return 0
+	[[ $requested == *" l4 "* ]] || return 0
 	echo "bench: counting the L4 guest's instructions under QEMU TCG (bench/l4_insns.sh)"
 	bench/l4_insns.sh "$B" "$OUT/l4_insns.csv" >/dev/null || {
 		echo "bench: bench/l4_insns.sh failed" >&2
@@ -182,7 +183,7 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 				for (i = 1; i <= n; i++) keep[names[i]] = 1
 			}
 		}
-		$1 == "BENCH-ROW" && $2 ~ /^[a-z_]+\.csv$/ && ($2 in keep || $2 == "environment.csv") {
+		$1 == "BENCH-ROW" && $2 ~ /^[a-z0-9_]+\.csv$/ && ($2 in keep || $2 == "environment.csv") {
 			f = out "/" $2
 			if (!(f in started)) { started[f] = 1; printf "" > f }
 			print substr($0, length($1) + length($2) + 3) >> f
