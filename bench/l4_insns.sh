@@ -32,7 +32,7 @@ trace() { # PATH: runs the guest, writes $WORK/PATH.log
 	if [ "$1" = direct ]; then
 		boot=(-kernel "$L4/kickstart" -initrd "$L4/x86-kernel,$L4/sigma0,$L4/roottask $APP")
 	else
-		boot=(-fda "$WORK/l4.img" -boot a)
+		boot=(-drive "file=$WORK/l4.img,format=raw,if=floppy" -boot a)
 	fi
 	timeout 600 "$QEMU" -accel tcg -singlestep -d exec,nochain -D "$WORK/$1.log" -cpu max -m 2 \
 		-display none -serial file:"$WORK/$1.serial" -no-reboot "${boot[@]}" </dev/null
