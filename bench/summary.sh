@@ -2,8 +2,8 @@
 # bench/summary.sh: prints a readable summary (medians, min/max, ratios, targets) of the CSVs that bench/measure.sh wrote.
 #
 # Usage: bench/summary.sh DIR   (DIR holds environment.csv, boot_time.csv, memory.csv,
-# pit.csv, pit_exits.csv, pit_kernel_cost.csv, grub_time.csv and grub_exits.csv; a missing
-# file just leaves its section out)
+# pit.csv, pit_exits.csv, pit_kernel_cost.csv, grub_time.csv, grub_exits.csv, l4_*.csv and
+# pop.csv; a missing file just leaves its section out)
 set -u
 D=${1:?usage: $0 CSV_DIR}
 
@@ -320,3 +320,13 @@ if [ -f "$D/grub_exits.csv" ]; then
 		}
 	}' "$D/grub_exits.csv"
 fi
+
+# The L4 guest and L4 populations (sections l4 and pop): their rows as aligned tables, the
+# host column dropped (environment.csv says it); bench/README.md explains each column.
+for f in l4_minmem l4_boot l4_exits l4_insns l4_ipc l4_fib l4_idle pop; do
+	[ -s "$D/$f.csv" ] || continue
+	echo
+	echo "$f.csv"
+	awk -F, '{ for (i = 2; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NF }
+		END { for (r = 1; r <= NR; r++) { line = " "; for (i = 2; i <= n; i++) line = line sprintf(" %-*s", w[i], cell[r, i]); print line } }' "$D/$f.csv"
+done
