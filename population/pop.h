@@ -17,6 +17,9 @@
 #include "population/spec.h"
 #include "population/stats.h"
 
+/* tinyvmm's PSS (the stats' pss_kb) is read every this many statistics rows; RSS every row. */
+#define POP_PSS_EVERY 10
+
 struct pop {
 	const struct pop_spec *spec;
 	const struct boot_files *files; /* one per group */
@@ -49,6 +52,8 @@ struct pop {
 	bool sampling;
 	uint64_t next_sample_ns;
 	struct stats_point last;
+	uint64_t points; /* statistics points taken so far */
+	uint64_t pss_kb; /* the last PSS read (smaps_rollup is read every POP_PSS_EVERY points) */
 	struct progress progress;
 	struct admission_policy admission;
 };
