@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/direct_files.h"
 #include "cli/exit_report.h"
 #include "cli/exit_status.h"
 #include "cli/file_blob.h"
@@ -26,11 +27,8 @@
 #include "vmm/vm_firmware.h"
 
 struct run_files {
-	struct blob kernel;
-	struct modlist mods;
-	struct blob modules[MODLIST_MAX];
-	char *cmdline;
-	struct disk fda, hda, hdb; /* map == NULL: not given */
+	struct direct_files direct; /* -kernel with its -initrd list and command line */
+	struct disk fda, hda, hdb;  /* map == NULL: not given */
 	/* The boot drive's image exists but is no disk of its kind (empty, odd size): that is
 	 * the BIOS's "no bootable disk", said once the VM is up, not a usage error. */
 	char no_boot_media[192];
@@ -42,23 +40,7 @@ static void release_files(struct run_files *f)
 	for (size_t i = 0; i < sizeof(disks) / sizeof(disks[0]); i++)
 		if (disks[i]->map)
 			disk_close(disks[i]);
-	file_blob_unmap(&f->kernel);
-	for (unsigned i = 0; i < f->mods.n; i++)
-		file_blob_unmap(&f->modules[i]);
-	modlist_free(&f->mods);
-	free(f->cmdline);
-}
-
-/* Multiboot loaders (GRUB, QEMU) pass "kernel-path args"; Linux gets the arguments alone. */
-static int build_cmdline(struct run_files *f, const struct run_opts *o, enum boot_format fmt)
-{
-	const char *append = o->append ? o->append : "";
-	bool with_path = fmt == BOOT_MULTIBOOT || fmt == BOOT_ELF64 || fmt == BOOT_FLAT64;
-	if (with_path && asprintf(&f->cmdline, "%s%s%s", o->kernel, *append ? " " : "", append) < 0)
-		return -ENOMEM;
-	if (!with_path && !(f->cmdline = strdup(append)))
-		return -ENOMEM;
-	return 0;
+	direct_files_close(&f->direct);
 }
 
 static int open_disk(struct run_files *f, struct disk *d, const char *opt, const char *path,
@@ -101,35 +83,15 @@ static int open_disks(struct run_files *f, const struct run_opts *o, struct vm_c
 static int load_files(struct run_files *f, const struct run_opts *o, struct boot_request *req)
 {
 	const char *why;
+	char err[320];
 	memset(req, 0, sizeof(*req));
 	if (!o->kernel)
 		return 0; /* firmware boot: the BIOS reads the disks itself */
-	if (file_blob_map(&f->kernel, o->kernel, &why)) {
+	if (file_blob_map(&f->direct.kernel, o->kernel, &why)) {
 		fprintf(stderr, "tinyvmm: kernel '%s': %s\n", o->kernel, why);
 		return -1;
 	}
-	if (o->initrd) {
-		int r = modlist_parse(&f->mods, o->initrd);
-		if (r) {
-			fprintf(stderr, "tinyvmm: -initrd '%s': %s\n", o->initrd,
-				r == -E2BIG ? "too many modules (16 at most)"
-					    : "expected \"file [args],file2 [args]\"");
-			return -1;
-		}
-		for (unsigned i = 0; i < f->mods.n; i++) {
-			if (file_blob_map(&f->modules[i], f->mods.e[i].path, &why)) {
-				fprintf(stderr, "tinyvmm: module '%s': %s\n", f->mods.e[i].path,
-					why);
-				return -1;
-			}
-			req->modules[i] = f->modules[i];
-			req->module_args[i] = f->mods.e[i].text;
-		}
-		req->nmodules = f->mods.n;
-	}
-	req->kernel = f->kernel;
-	req->flat_load_addr = o->load_addr;
-	enum boot_format fmt = o->load_addr ? BOOT_FLAT64 : boot_detect(&f->kernel);
+	enum boot_format fmt = o->load_addr ? BOOT_FLAT64 : boot_detect(&f->direct.kernel);
 	if (fmt == BOOT_UNKNOWN) {
 		fprintf(stderr,
 			"tinyvmm: kernel '%s': not a kernel tinyvmm can boot (neither multiboot, "
@@ -137,16 +99,12 @@ static int load_files(struct run_files *f, const struct run_opts *o, struct boot
 			o->kernel);
 		return -1;
 	}
-	if ((fmt == BOOT_BZIMAGE || fmt == BOOT_VMLINUX) && req->nmodules > 1) {
-		fprintf(stderr, "tinyvmm: -initrd: a Linux kernel takes one initrd, not %u files\n",
-			req->nmodules);
+	req->flat_load_addr = o->load_addr;
+	if (direct_files_load(&f->direct, fmt, o->kernel, o->initrd, o->append, "-initrd", req, err,
+			      sizeof(err))) {
+		fprintf(stderr, "tinyvmm: %s\n", err);
 		return -1;
 	}
-	if (build_cmdline(f, o, fmt)) {
-		fprintf(stderr, "tinyvmm: out of memory\n");
-		return -1;
-	}
-	req->cmdline = f->cmdline;
 	return 0;
 }
 

@@ -48,6 +48,12 @@ static bool floppy_geometry(uint64_t size, struct disk_chs *chs)
 	return false;
 }
 
+bool disk_floppy_sized(uint64_t size)
+{
+	struct disk_chs chs;
+	return floppy_geometry(size, &chs);
+}
+
 /*
  * The LBA-assist translation PC BIOSes use: 16 heads while that keeps the cylinder count
  * within int 13h's 1024, then doubling heads up to 255. Beyond 1024 cylinders the

@@ -1,4 +1,5 @@
-/* Disk images behind the BIOS, the floppy and the IDE channel: mapped on demand, never copied per guest. */
+/* Disk images behind the BIOS, the floppy and the IDE channel: mapped on demand, never copied per
+ * guest. */
 #ifndef TINYVMM_DEVICES_DISK_H
 #define TINYVMM_DEVICES_DISK_H
 
@@ -43,6 +44,9 @@ struct disk {
  */
 int disk_open(struct disk *d, const char *path, enum disk_kind kind, enum disk_mode mode,
 	      const char **why);
+
+/* Whether an image of `size` bytes is a standard floppy (what disk_open accepts as one). */
+bool disk_floppy_sized(uint64_t size);
 void disk_close(struct disk *d);
 
 /* Sector I/O; 0, or -EIO when [lba, lba + count) is not inside the disk, -EROFS for writes

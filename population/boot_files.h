@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli/args.h"
+#include "cli/direct_files.h"
 #include "devices/disk.h"
 #include "population/spec.h"
 #include "vmm/boot/loader.h"
@@ -14,10 +14,7 @@
 struct boot_files {
 	bool direct; /* a kernel: direct boot; else firmware boot from a disk */
 	/* direct boot: mapped read-only once, copied into each guest's RAM by the loader */
-	struct blob kernel;
-	struct modlist mods;
-	struct blob modules[MODLIST_MAX];
-	char *cmdline;
+	struct direct_files files;
 	struct boot_request req;
 	/* firmware boot: each guest maps the image copy-on-write itself (boot_files_disk) */
 	enum disk_kind disk_kind;
