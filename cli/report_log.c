@@ -3,14 +3,8 @@
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "vmm/clock.h"
 
 int report_log_open(struct report_log *l, const char *dest)
 {
@@ -24,7 +18,7 @@ int report_log_open(struct report_log *l, const char *dest)
 		l->own = true;
 	}
 	pthread_mutex_init(&l->lock, NULL);
-	l->origin_ns = now_ns();
+	l->origin_ns = clock_mono_ns();
 	return 0;
 }
 

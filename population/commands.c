@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "population/pop.h"
+#include "vmm/clock.h"
 
 struct pop_guest *pop_find(struct pop *p, const char *id)
 {
@@ -19,7 +20,7 @@ struct pop_guest *pop_find(struct pop *p, const char *id)
 /* The summary line `tinyvmm list` prints for each population; the header is the client's. */
 static void info(struct pop *p, struct control_reply *out)
 {
-	double up = (double)(pop_mono_ns() - p->start_ns) / 1e9;
+	double up = (double)(clock_mono_ns() - p->start_ns) / 1e9;
 	control_reply_printf(out, "%-20s %8ld %7u %7u %7u %8llu %7llu %8.0f\n", p->name,
 			     (long)getpid(), p->n, p->running, p->paused,
 			     (unsigned long long)p->finished, (unsigned long long)p->failed, up);
@@ -27,7 +28,7 @@ static void info(struct pop *p, struct control_reply *out)
 
 static void guests(struct pop *p, struct control_reply *out)
 {
-	uint64_t now = pop_mono_ns();
+	uint64_t now = clock_mono_ns();
 	control_reply_printf(out, "%-12s %-36s %-4s %-11s %9s %6s %12s\n", "NAME", "UUID", "TYPE",
 			     "STATE", "UPTIME_S", "LAPS", "EXITS");
 	for (unsigned i = 0; i < p->n; i++) {

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/clock.h"
+
 void control_reply_printf(struct control_reply *r, const char *fmt, ...)
 {
 	if (r->oom)
@@ -48,9 +50,7 @@ void control_reply_printf(struct control_reply *r, const char *fmt, ...)
 
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return clock_mono_ns() / 1000000u;
 }
 
 /* Waits for `events` on fd until the deadline. 0, or -ETIMEDOUT / -errno. */

@@ -10,21 +10,8 @@
 #include <time.h>
 #include <uuid/uuid.h>
 
+#include "vmm/clock.h"
 #include "vmm/vm_firmware.h"
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int guest_init(struct pop_guest *g, unsigned index, unsigned group, enum guest_type type,
 	       unsigned k)
@@ -112,7 +99,7 @@ static void vm_ended(void *ctx)
 {
 	struct pop_guest *g = ctx;
 	/* the end is now, not when the manager gets to it; the queue's lock publishes it */
-	g->end_ns = mono_ns();
+	g->end_ns = clock_mono_ns();
 	endq_push(g->endq, g->index);
 }
 
@@ -126,7 +113,7 @@ static int failed(struct pop_guest *g, int code, const char *fmt, ...)
 	vsnprintf(g->fail_msg, sizeof(g->fail_msg), fmt, ap);
 	va_end(ap);
 	g->state = GUEST_FAILED;
-	g->end_ns = mono_ns();
+	g->end_ns = clock_mono_ns();
 	return code;
 }
 
@@ -160,8 +147,8 @@ static int load(struct pop_guest *g, const struct boot_files *bf)
 int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct boot_files *bf,
 		 const struct guest_env *env)
 {
-	g->launch_ns = mono_ns();
-	g->launch_wall_ms = wall_ms();
+	g->launch_ns = clock_mono_ns();
+	g->launch_wall_ms = clock_wall_ms();
 	g->endq = env->endq;
 	const char *why = "";
 	int r;
@@ -222,7 +209,7 @@ void guest_release(struct pop_guest *g)
 	g->exits = vm_exit_count(g->vm);
 	g->cpu_ns = vm_cpu_ns(g->vm);
 	if (!g->end_ns)
-		g->end_ns = mono_ns();
+		g->end_ns = clock_mono_ns();
 	vm_destroy(g->vm);
 	g->vm = NULL;
 	close_sinks(g);

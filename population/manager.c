@@ -15,23 +15,10 @@
 
 #include "population/procstat.h"
 #include "population/results.h"
+#include "vmm/clock.h"
 
 /* Guest failures are listed one by one up to here; the results file has them all. */
 #define FAILURE_LINES_MAX 10
-
-uint64_t pop_mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static uint64_t count_fds(void)
 {
@@ -287,7 +274,7 @@ static void take_point(struct pop *p, struct stats_point *pt, uint64_t now)
 {
 	memset(pt, 0, sizeof(*pt));
 	pt->mono_ns = now;
-	pt->wall_ms = wall_ms();
+	pt->wall_ms = clock_wall_ms();
 	(void)procstat_host(&pt->host); /* fields it could not read stay 0 */
 	/*
 	 * smaps_rollup walks every mapped page of the process: with 1,000 guests in the nested
@@ -385,7 +372,7 @@ static void finish(struct pop *p)
 		not_started++;
 	}
 	progress_done(&p->progress);
-	double secs = (double)(pop_mono_ns() - p->start_ns) / 1e9;
+	double secs = (double)(clock_mono_ns() - p->start_ns) / 1e9;
 	progress_log(&p->progress,
 		     "%u guests: %llu booted, %llu failed, %llu finished, %u not started; %.1f s "
 		     "(%s)",
@@ -396,7 +383,7 @@ static void finish(struct pop *p)
 
 int pop_run(struct pop *p, int sig_fd, int ctl_fd)
 {
-	uint64_t now = pop_mono_ns();
+	uint64_t now = clock_mono_ns();
 	p->start_ns = now;
 	uint64_t interval = (uint64_t)(p->spec->interval_s * 1e9);
 	uint64_t end_ns = p->spec->duration_s ? now + (uint64_t)(p->spec->duration_s * 1e9) : 0;
@@ -411,7 +398,7 @@ int pop_run(struct pop *p, int sig_fd, int ctl_fd)
 		     p->spec->ngroups, p->spec->stats_path ? ", stats in " : "",
 		     p->spec->stats_path ? p->spec->stats_path : "");
 	for (;;) {
-		now = pop_mono_ns();
+		now = clock_mono_ns();
 		if (p->launching && !p->stopping && now >= next_launch) {
 			launch_next(p);
 			next_launch = now + stagger;

@@ -85,6 +85,4 @@ int pop_command(void *ctx, int argc, char **argv, struct control_reply *out, cha
 /* The guest named NAME or with UUID `id`, or NULL. */
 struct pop_guest *pop_find(struct pop *p, const char *id);
 
-uint64_t pop_mono_ns(void);
-
 #endif

@@ -1,6 +1,8 @@
 /* Timer service: a min-heap of deadlines and one thread that sleeps until the earliest. */
 #include "vmm/timer_service.h"
 
+#include "vmm/clock.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,16 +13,9 @@ static struct timer_service *ts_of(struct timer_base *tb)
 	return (struct timer_service *)tb;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
-}
-
 static uint64_t ts_now(struct timer_base *tb)
 {
-	return mono_ns() - ts_of(tb)->origin_ns;
+	return clock_mono_ns() - ts_of(tb)->origin_ns;
 }
 
 static int64_t ts_epoch(struct timer_base *tb)
@@ -144,7 +139,7 @@ static void *ts_thread(void *arg)
 			continue;
 		}
 		struct timer *t = ts->heap[0];
-		uint64_t now = mono_ns() - ts->origin_ns;
+		uint64_t now = clock_mono_ns() - ts->origin_ns;
 		if (t->deadline_ns > now) {
 			uint64_t abs = ts->origin_ns + t->deadline_ns;
 			struct timespec until = {.tv_sec = (time_t)(abs / 1000000000ULL),
@@ -173,7 +168,7 @@ int timer_service_start(struct timer_service *ts)
 				       .cancel = ts_cancel,
 				       .detach = ts_detach,
 				       .wall_epoch_s = ts_epoch};
-	ts->origin_ns = mono_ns();
+	ts->origin_ns = clock_mono_ns();
 	ts->wall_epoch_s = (int64_t)time(NULL);
 
 	pthread_condattr_t ca;
