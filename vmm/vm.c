@@ -226,16 +226,14 @@ int vm_start(struct vm *vm, const struct vm_end_notify *notify)
 	int err = 0;
 	pthread_mutex_lock(&vm->stop_lock);
 	vm->notify = notify ? *notify : (struct vm_end_notify){0};
-	vm->live = 1; /* ours until every thread is started: none can end the VM's run early */
+	/* one per vCPU thread, and ours until all are started: none can end the run early */
+	vm->live = 1 + vm->nvcpus;
 	pthread_mutex_unlock(&vm->stop_lock);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		pthread_mutex_lock(&vm->stop_lock);
-		vm->live++;
-		pthread_mutex_unlock(&vm->stop_lock);
 		int r = vcpu_start(&vm->vcpus[i]);
 		if (r) {
 			pthread_mutex_lock(&vm->stop_lock);
-			vm->live--;
+			vm->live -= vm->nvcpus - i; /* this thread and the later ones never ran */
 			pthread_mutex_unlock(&vm->stop_lock);
 			char msg[96];
 			snprintf(msg, sizeof(msg), "cannot start vCPU %u thread: %s", i,

@@ -103,7 +103,7 @@ struct vm {
 
 	/* vm_start/vm_wait (the population manager); all under stop_lock. */
 	struct vm_end_notify notify;
-	unsigned live;	       /* started vCPU threads still looping, + 1 while vm_start runs */
+	unsigned live;	       /* vCPU threads not yet ended (or about to start), + 1 while vm_start runs */
 	bool paused;	       /* vCPUs park on `resume` instead of entering KVM_RUN */
 	unsigned parked;       /* how many are parked right now */
 	pthread_cond_t resume; /* paused went false, or stopping went true */
