@@ -20,7 +20,7 @@ L4_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 L4_KICK_SRC   := $(wildcard guests/l4/kickstart/*.c guests/l4/kickstart/*.S)
-L4_KERNEL_SRC := $(wildcard guests/l4/kernel/*.c guests/l4/kernel/*.S)
+L4_KERNEL_SRC := $(wildcard guests/l4/kernel/*.c guests/l4/kernel/*.S) guests/apps/fmt.c
 L4_SIGMA0_SRC := $(wildcard guests/l4/sigma0/*.c guests/l4/sigma0/*.S guests/l4/user/*.c guests/l4/user/*.S)
 L4_ROOT_SRC   := $(wildcard guests/l4/roottask/*.c guests/l4/roottask/*.S guests/l4/user/*.c \
 	guests/l4/user/*.S) $(filter-out guests/apps/shim_%.c,$(wildcard guests/apps/*.c))

@@ -48,11 +48,11 @@ static void print_mem(void)
 	static const char *const type[] = {"?", "free", "kernel", "image", "reserved"};
 	for (uint32_t i = 0; i < kip->n_mem; i++) {
 		const struct l4_memdesc *m = &kip->mem[i];
-		kprintf("l4: mem %lx-%lx %s %u\n", m->base, m->base + m->size,
+		kprintf("l4: mem 0x%lx-0x%lx %s %u\n", m->base, m->base + m->size,
 			type[m->type <= L4_MEM_RESERVED ? m->type : 0], m->owner);
 	}
-	kprintf("l4: kernel image %lx-%lx, pool %u pages free\n", (uint64_t)L4_KERNEL_PHYS_START,
-		(uint64_t)KPHYS(_end), pool_free_pages());
+	kprintf("l4: kernel image 0x%lx-0x%lx, pool %u pages free\n",
+		(uint64_t)L4_KERNEL_PHYS_START, (uint64_t)KPHYS(_end), pool_free_pages());
 }
 
 struct frame *kmain(uint64_t bi_phys)

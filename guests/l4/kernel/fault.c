@@ -24,13 +24,13 @@ static void halt_thread(struct tcb *t)
 
 void stop(struct tcb *t, const char *what, uint64_t addr, uint64_t ip)
 {
-	kprintf("l4: thread %u stopped: %s at %lx (ip %lx)\n", t->tid, what, addr, ip);
+	kprintf("l4: thread %u stopped: %s at 0x%lx (ip 0x%lx)\n", t->tid, what, addr, ip);
 	halt_thread(t);
 }
 
 void stop_pf(struct tcb *t, const char *why)
 {
-	kprintf("l4: thread %u stopped: page fault at %lx (ip %lx) %s pager %u\n", t->tid,
+	kprintf("l4: thread %u stopped: page fault at 0x%lx (ip 0x%lx) %s pager %u\n", t->tid,
 		t->pf_addr, t->pf_ip, why, t->pager);
 	halt_thread(t);
 }

@@ -141,9 +141,9 @@ void timer_init(int verb)
 	kip->tsc_khz = tsc_khz;
 	kip->timer_mode = mode;
 	if (verb)
-		kprintf(
-		    "l4: TSC %lu kHz, APIC timer %lu kHz (%s; cpuid 1 ecx %x, 0x40000000 eax %x)\n",
-		    tsc_khz, lapic_khz, src, ecx1, hv_max);
+		kprintf("l4: TSC %lu kHz, APIC timer %lu kHz (%s; cpuid 1 ecx 0x%x, 0x40000000 eax "
+			"0x%x)\n",
+			tsc_khz, lapic_khz, src, ecx1, hv_max);
 }
 
 const char *timer_mode_name(void)

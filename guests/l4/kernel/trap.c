@@ -43,14 +43,15 @@ static const char *const exc_name[32] = {
 /* A kernel-mode exception is a kernel bug: say everything, then stop the machine. */
 static _Noreturn void panic(const struct frame *f)
 {
+	kprintf("l4: KERNEL BUG: %s (vector %lu, error 0x%lx) at 0x%lx cs 0x%lx rflags 0x%lx rsp "
+		"0x%lx cr2 0x%lx\n",
+		f->vector < 32 ? exc_name[f->vector] : "interrupt", f->vector, f->error, f->rip,
+		f->cs, f->rflags, f->rsp, read_cr2());
+	kprintf("l4: rax 0x%lx rbx 0x%lx rcx 0x%lx rdx 0x%lx rsi 0x%lx rdi 0x%lx rbp 0x%lx\n",
+		f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp);
 	kprintf(
-	    "l4: KERNEL BUG: %s (vector %lu, error %lx) at %lx cs %lx rflags %lx rsp %lx cr2 %lx\n",
-	    f->vector < 32 ? exc_name[f->vector] : "interrupt", f->vector, f->error, f->rip, f->cs,
-	    f->rflags, f->rsp, read_cr2());
-	kprintf("l4: rax %lx rbx %lx rcx %lx rdx %lx rsi %lx rdi %lx rbp %lx\n", f->rax, f->rbx,
-		f->rcx, f->rdx, f->rsi, f->rdi, f->rbp);
-	kprintf("l4: r8 %lx r9 %lx r10 %lx r11 %lx r12 %lx r13 %lx r14 %lx r15 %lx\n", f->r8, f->r9,
-		f->r10, f->r11, f->r12, f->r13, f->r14, f->r15);
+	    "l4: r8 0x%lx r9 0x%lx r10 0x%lx r11 0x%lx r12 0x%lx r13 0x%lx r14 0x%lx r15 0x%lx\n",
+	    f->r8, f->r9, f->r10, f->r11, f->r12, f->r13, f->r14, f->r15);
 	kprintf("l4: thread %u, halted\n", current ? current->tid : 0);
 	halt_forever();
 }
