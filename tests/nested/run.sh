@@ -4,7 +4,8 @@
 # Usage: tests/nested/run.sh BUILD_DIR COMMAND [ARGS...]
 #   BUILD_DIR (build/) is copied into the VM at /payload/build, with the shared libraries
 #   its executables need; COMMAND runs there with TINYVMM_BUILD=/payload/build. The exit
-#   status is the command's, or 125 when the nested VM itself could not run it.
+#   status is the command's, 124 when QEMU froze (see watch_freeze), or 125 when the nested
+#   VM itself could not run it.
 #   NESTED_EXTRA (optional) names more host paths to copy in, at the same paths.
 #
 # The guest kernel is Debian's linux-image-amd64 (its kvm and kvm-amd modules), fetched with
@@ -104,11 +105,58 @@ chmod +x "$R/init"
 
 # --- boot it: -cpu max gives the guest SVM with nested paging under TCG -----------------
 LOG=$WORK/console
+# QEMU's TCG sometimes stops running the VM outright: its vCPU thread waits for a wake-up
+# that never comes, and the VM uses no CPU time at all (a live one always uses some).
+# The watchdog ends such a VM after FREEZE_S seconds instead of waiting for the timeout.
+FREEZE_S=${TINYVMM_NESTED_FREEZE_S:-90}
+qemu_pid() { # the QEMU of this run (not the `timeout` in front of it), or nothing
+	local d
+	for d in /proc/[0-9]*; do
+		case $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) in
+		"qemu-system-x86_64 "*"-initrd $WORK/initrd "*) echo "${d#/proc/}"; return ;;
+		esac
+	done
+}
+watch_freeze() {
+	local pid="" t last="" still=0
+	while [ -z "$pid" ]; do
+		sleep 1
+		pid=$(qemu_pid)
+		[ -e "$WORK/done" ] && return
+	done
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 10
+		t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || return
+		if [ "$t" = "$last" ]; then still=$((still + 10)); else still=0; fi
+		last=$t
+		if [ "$still" -ge "$FREEZE_S" ]; then
+			# what was running, and where QEMU's threads wait: for the report, not the fix
+			{
+				grep -a -o '\[RUN \] .*' "$LOG" | tail -1 | tr -d '\r'
+				for t in /proc/"$pid"/task/*; do
+					echo "qemu thread $(cat "$t/comm"): state $(awk '{print $3}' "$t/stat"), waits in $(cat "$t/wchan")"
+				done
+			} >"$WORK/froze" 2>/dev/null
+			kill -KILL "$pid"
+			return
+		fi
+	done
+}
+watch_freeze &
+WATCH=$!
 timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nographic \
 	-no-reboot -net none -vga none -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1" </dev/null 2>&1 |
 	tee "$LOG" | tr -d '\r' | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
 	grep --line-buffered -v -E '^(TINYVMM-NESTED-EXIT|\[ *[0-9]+\.[0-9]+\] |SeaBIOS|Booting|iPXE|$)'
+touch "$WORK/done"
+kill "$WATCH" 2>/dev/null
+wait "$WATCH" 2>/dev/null
 rc=$(grep -a -o 'TINYVMM-NESTED-EXIT [0-9]*' "$LOG" | tail -1 | cut -d' ' -f2)
+if [ -z "$rc" ] && [ -e "$WORK/froze" ]; then
+	echo "nested-kvm: the nested VM froze (QEMU used no CPU for ${FREEZE_S}s): ended it" >&2
+	sed 's/^/nested-kvm:   /' "$WORK/froze" >&2
+	exit 124
+fi
 [ -n "$rc" ] || die "the nested VM ended without running the command (timeout ${TIMEOUT}s or crash)"
 exit "$rc"
