@@ -7,235 +7,139 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/boot/harness.h"
+#include "tests/boot/app_run.h"
 
-/*
- * The guests run under -report file:..., so every check of time uses host timestamps of
- * the guest's reports (guests/apps/report_abi.h), never the guest's own clock. Apps that
- * end (count=, laps=, context, ipc, fault) power the VM off: status 0.
- */
+/* Apps that end (count=, laps=, context, ipc, fault) power the VM off: status 0. */
 #define L4_TIMEOUT_S	 120
 #define FLOPPY_TIMEOUT_S 90
 
-struct report_line {
-	double t;
-	char event[24];
-	unsigned value;
-};
-
-struct l4_run {
-	struct run_result r;
-	struct report_line rep[64];
-	unsigned nrep;
-	char dir[256];
-};
-
-static void build_file(char *buf, size_t size, const char *rel)
-{
-	int err = harness_build_path(buf, size, rel);
-	cr_assert_eq(err, 0, "no path for %s: %s", rel, strerror(-err));
-	FILE *f = fopen(buf, "rb");
-	cr_assert(f != NULL, "%s missing (make guests / make images build it): %s", buf,
-		  strerror(errno));
-	fclose(f);
-}
-
-static void read_reports(struct l4_run *run, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert(f != NULL, "no report file %s: %s", path, strerror(errno));
-	char line[128];
-	while (fgets(line, sizeof(line), f) && run->nrep < 64) {
-		struct report_line *l = &run->rep[run->nrep];
-		if (sscanf(line, "report %lf %23s %u", &l->t, l->event, &l->value) == 3)
-			run->nrep++;
-	}
-	fclose(f);
-}
-
-/* Runs tinyvmm with `args` (NULL-terminated, at most 20) plus -report into a temp dir. */
-static void l4_run(struct l4_run *run, const char *const args[], unsigned timeout_s)
-{
-	memset(run, 0, sizeof(*run));
-	cr_assert_eq(harness_tempdir(run->dir, sizeof(run->dir)), 0);
-	char report[300], opt[310];
-	snprintf(report, sizeof(report), "%s/report.txt", run->dir);
-	snprintf(opt, sizeof(opt), "file:%s", report);
-	const char *argv[24];
-	unsigned n = 0;
-	for (; args[n] && n < 20; n++)
-		argv[n] = args[n];
-	argv[n++] = "-report";
-	argv[n++] = opt;
-	argv[n] = NULL;
-	int err = harness_run_tinyvmm(argv, NULL, timeout_s, &run->r);
-	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-	read_reports(run, report);
-}
-
-static void l4_done(struct l4_run *run)
-{
-	harness_result_free(&run->r);
-	harness_rmdir(run->dir);
-}
-
 /* Direct boot: tinyvmm run -m MEM -kernel kickstart -initrd "x86-kernel,sigma0,roottask ARGS". */
-static void l4_direct(struct l4_run *run, const char *mem, const char *roottask_args,
+static void l4_direct(struct app_run *run, const char *mem, const char *roottask_args,
 		      unsigned timeout_s)
 {
 	static char kick[256], kern[256], s0[256], root[256];
-	build_file(kick, sizeof(kick), "guests/l4/kickstart");
-	build_file(kern, sizeof(kern), "guests/l4/x86-kernel");
-	build_file(s0, sizeof(s0), "guests/l4/sigma0");
-	build_file(root, sizeof(root), "guests/l4/roottask");
+	app_build_file(kick, sizeof(kick), "guests/l4/kickstart");
+	app_build_file(kern, sizeof(kern), "guests/l4/x86-kernel");
+	app_build_file(s0, sizeof(s0), "guests/l4/sigma0");
+	app_build_file(root, sizeof(root), "guests/l4/roottask");
 	char mods[1200];
 	snprintf(mods, sizeof(mods), "%s,%s,%s %s", kern, s0, root, roottask_args);
 	const char *args[] = {"run", "-m", mem, "-kernel", kick, "-initrd", mods, NULL};
-	l4_run(run, args, timeout_s);
-}
-
-static const struct report_line *find_report(const struct l4_run *run, const char *event,
-					     unsigned value)
-{
-	for (unsigned i = 0; i < run->nrep; i++)
-		if (!strcmp(run->rep[i].event, event) && run->rep[i].value == value)
-			return &run->rep[i];
-	return NULL;
-}
-
-static void expect_status(const struct l4_run *run, int status)
-{
-	char how[128];
-	cr_assert_eq(run->r.status, status, "tinyvmm %s, expected status %d\nstdout:\n%s\nstderr:\n%s",
-		     harness_describe(&run->r, how, sizeof(how)), status, run->r.out, run->r.err);
-}
-
-static void expect_out(const struct l4_run *run, const char *needle)
-{
-	cr_assert(harness_out_has(&run->r, needle), "no '%s' in the output:\n%s\nstderr:\n%s",
-		  needle, run->r.out, run->r.err);
-}
-
-/* Lap k's host time, asserting it was reported. */
-static double lap_time(const struct l4_run *run, unsigned k)
-{
-	const struct report_line *l = find_report(run, "lap", k);
-	cr_assert(l != NULL, "no report of lap %u (%u reports)\n%s", k, run->nrep, run->r.out);
-	return l->t;
+	app_run_tinyvmm(run, args, timeout_s);
 }
 
 Test(boot_l4, hello_lines_a_second_apart_by_direct_boot)
 {
 	HARNESS_REQUIRE_KVM();
-	struct l4_run run;
+	struct app_run run;
 	l4_direct(&run, "2", "app=hello count=5", L4_TIMEOUT_S);
-	expect_status(&run, 0);
-	expect_out(&run, "L4/x86-64");
-	expect_out(&run, "sigma0:");
-	expect_out(&run, "Starting infinite loop\n");
+	app_expect_status(&run, 0);
+	app_expect_out(&run, "L4/x86-64");
+	app_expect_out(&run, "sigma0:");
+	app_expect_out(&run, "Starting infinite loop\n");
 	for (unsigned k = 1; k <= 5; k++) {
 		char line[40];
 		snprintf(line, sizeof(line), "Sleeping. Count %u\n", k);
-		expect_out(&run, line);
+		app_expect_out(&run, line);
 	}
-	cr_assert(find_report(&run, "kernel-up", 0), "no kernel-up report");
-	cr_assert(find_report(&run, "app-start", 1), "no app-start (hello) report");
-	cr_assert(find_report(&run, "app-done", 5), "no app-done report");
+	cr_assert(app_find_report(&run, "kernel-up", 0), "no kernel-up report");
+	cr_assert(app_find_report(&run, "app-start", 1), "no app-start (hello) report");
+	cr_assert(app_find_report(&run, "app-done", 5), "no app-done report");
 	/* drift-free: the mean period over four gaps is the period itself (±2 %) */
-	double mean = (lap_time(&run, 5) - lap_time(&run, 1)) / 4;
+	double mean = (app_lap_time(&run, 5) - app_lap_time(&run, 1)) / 4;
 	cr_assert(mean > 0.98 && mean < 1.02, "mean period %.4f s, expected 1 s ±2 %%", mean);
 	for (unsigned k = 2; k <= 5; k++) {
-		double gap = lap_time(&run, k) - lap_time(&run, k - 1);
+		double gap = app_lap_time(&run, k) - app_lap_time(&run, k - 1);
 		cr_assert(gap > 0.8 && gap < 1.2, "lap %u came %.3f s after lap %u", k, gap, k - 1);
 	}
-	l4_done(&run);
+	app_run_done(&run);
 }
 
 Test(boot_l4, hello_from_the_grub_floppy_in_2_mib)
 {
 	HARNESS_REQUIRE_KVM();
 	char img[256];
-	build_file(img, sizeof(img), "images/l4.img");
+	app_build_file(img, sizeof(img), "images/l4.img");
 	/* hello runs forever: the harness ends it once the time is up */
 	const char *args[] = {"run", "-m", "2", "-fda", img, "-snapshot", NULL};
-	struct l4_run run;
-	l4_run(&run, args, 45);
+	struct app_run run;
+	app_run_tinyvmm(&run, args, 45);
 	cr_assert(run.r.timed_out, "hello ended by itself:\n%s\n%s", run.r.out, run.r.err);
-	expect_out(&run, "Starting infinite loop\n");
-	expect_out(&run, "Sleeping. Count 1\n");
-	expect_out(&run, "Sleeping. Count 3\n");
-	double mean = (lap_time(&run, 3) - lap_time(&run, 1)) / 2;
+	app_expect_out(&run, "Starting infinite loop\n");
+	app_expect_out(&run, "Sleeping. Count 1\n");
+	app_expect_out(&run, "Sleeping. Count 3\n");
+	double mean = (app_lap_time(&run, 3) - app_lap_time(&run, 1)) / 2;
 	cr_assert(mean > 0.98 && mean < 1.02, "mean period %.4f s, expected 1 s ±2 %%", mean);
-	l4_done(&run);
+	app_run_done(&run);
 }
 
 Test(boot_l4, pattern_computes_fib_and_sleeps_what_it_should)
 {
 	HARNESS_REQUIRE_KVM();
-	struct l4_run run;
+	struct app_run run;
 	l4_direct(&run, "2", "app=pattern pattern=B n=20 sleep=2s laps=3", L4_TIMEOUT_S);
-	expect_status(&run, 0);
-	expect_out(&run, "fib(20) = 10946");
+	app_expect_status(&run, 0);
+	app_expect_out(&run, "fib(20) = 10946");
 	cr_assert_eq(harness_out_count(&run.r, "fib(20) = 10946"), 3, "%s", run.r.out);
-	cr_assert(find_report(&run, "app-start", 2), "no app-start (pattern) report");
-	cr_assert(find_report(&run, "app-done", 3), "no app-done report");
+	cr_assert(app_find_report(&run, "app-start", 2), "no app-start (pattern) report");
+	cr_assert(app_find_report(&run, "app-done", 3), "no app-done report");
 	/* each lap is fib(20) (microseconds) and a 2 s sleep */
 	for (unsigned k = 2; k <= 3; k++) {
-		double gap = lap_time(&run, k) - lap_time(&run, k - 1);
+		double gap = app_lap_time(&run, k) - app_lap_time(&run, k - 1);
 		cr_assert(gap > 1.96 && gap < 2.3, "lap %u came %.3f s after lap %u", k, gap, k - 1);
 	}
-	l4_done(&run);
+	app_run_done(&run);
 }
 
 Test(boot_l4, context_sleeps_then_runs_its_laps)
 {
 	HARNESS_REQUIRE_KVM();
-	struct l4_run run;
+	struct app_run run;
 	l4_direct(&run, "2", "app=context sleep=2s laps=3 n=20", L4_TIMEOUT_S);
-	expect_status(&run, 0);
-	expect_out(&run, "fib(20) = 10946");
-	const struct report_line *start = find_report(&run, "app-start", 3);
+	app_expect_status(&run, 0);
+	app_expect_out(&run, "fib(20) = 10946");
+	const struct report_line *start = app_find_report(&run, "app-start", 3);
 	cr_assert(start != NULL, "no app-start (context) report\n%s", run.r.out);
-	double first = lap_time(&run, 1) - start->t;
+	double first = app_lap_time(&run, 1) - start->t;
 	cr_assert(first > 1.96 && first < 2.3, "first lap %.3f s after the start, slept 2 s", first);
-	lap_time(&run, 3);
-	cr_assert(find_report(&run, "app-done", 3), "no app-done report");
-	l4_done(&run);
+	app_lap_time(&run, 3);
+	cr_assert(app_find_report(&run, "app-done", 3), "no app-done report");
+	app_run_done(&run);
 }
 
 Test(boot_l4, ipc_ping_pong_between_two_address_spaces)
 {
 	HARNESS_REQUIRE_KVM();
-	struct l4_run run;
+	struct app_run run;
 	l4_direct(&run, "2", "app=ipc rounds=2000", L4_TIMEOUT_S);
-	expect_status(&run, 0);
-	expect_out(&run, "ipc: 2000 round trips in ");
-	cr_assert(find_report(&run, "app-done", 0) || find_report(&run, "app-done", 1) ||
-		      find_report(&run, "app-done", 2000),
+	app_expect_status(&run, 0);
+	app_expect_out(&run, "ipc: 2000 round trips in ");
+	cr_assert(app_find_report(&run, "app-done", 0) || app_find_report(&run, "app-done", 1) ||
+		      app_find_report(&run, "app-done", 2000),
 		  "no app-done report\n%s", run.r.out);
-	l4_done(&run);
+	app_run_done(&run);
 }
 
 Test(boot_l4, sigma0_serves_fresh_memory_and_a_rogue_thread_stops_alone)
 {
 	HARNESS_REQUIRE_KVM();
-	struct l4_run run;
+	struct app_run run;
 	l4_direct(&run, "2", "app=fault pages=32", L4_TIMEOUT_S);
-	expect_status(&run, 0);
-	expect_out(&run, "l4: thread 33 stopped");
-	expect_out(&run, "fault: PASS");
-	cr_assert(find_report(&run, "fault", 33), "no fault report for thread 33\n%s", run.r.out);
-	l4_done(&run);
+	app_expect_status(&run, 0);
+	app_expect_out(&run, "l4: thread 33 stopped");
+	app_expect_out(&run, "fault: PASS");
+	cr_assert(app_find_report(&run, "fault", 33), "no fault report for thread 33\n%s", run.r.out);
+	app_run_done(&run);
 }
 
 Test(boot_l4, bad_app_parameters_are_refused_by_the_app)
 {
 	HARNESS_REQUIRE_KVM();
-	struct l4_run run;
+	struct app_run run;
 	l4_direct(&run, "2", "app=pattern pattern=Q", L4_TIMEOUT_S);
-	expect_out(&run, "apps: ");
-	cr_assert(find_report(&run, "app-error", 0), "no app-error report\n%s", run.r.out);
-	l4_done(&run);
+	app_expect_out(&run, "apps: ");
+	cr_assert(app_find_report(&run, "app-error", 0), "no app-error report\n%s", run.r.out);
+	app_run_done(&run);
 }
 
 Test(boot_l4, kickstart_refuses_a_module_that_is_no_elf)
@@ -245,9 +149,9 @@ Test(boot_l4, kickstart_refuses_a_module_that_is_no_elf)
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
 	cr_assert_eq(harness_write_file(dir, "sigma0.txt", "not an ELF file\n", 16), 0);
 	snprintf(bad, sizeof(bad), "%s/sigma0.txt", dir);
-	build_file(kick, sizeof(kick), "guests/l4/kickstart");
-	build_file(kern, sizeof(kern), "guests/l4/x86-kernel");
-	build_file(root, sizeof(root), "guests/l4/roottask");
+	app_build_file(kick, sizeof(kick), "guests/l4/kickstart");
+	app_build_file(kern, sizeof(kern), "guests/l4/x86-kernel");
+	app_build_file(root, sizeof(root), "guests/l4/roottask");
 	char mods[900];
 	snprintf(mods, sizeof(mods), "%s,%s,%s app=hello", kern, bad, root);
 	const char *args[] = {"run", "-m", "2", "-kernel", kick, "-initrd", mods, NULL};
