@@ -144,9 +144,12 @@ watch_freeze() {
 }
 watch_freeze &
 WATCH=$!
+# lapic=notscdeadline: with the nested VM's own timer in TSC-deadline mode, QEMU 7.2's TCG
+# froze it (as above) in 4 of 4 runs of boot_pop's 20-guest floppy population, every guest
+# with its own TSC-deadline timer; in one-shot mode that test passed.
 timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nographic \
 	-no-reboot -net none -vga none -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd" \
-	-append "console=ttyS0 quiet loglevel=3 panic=-1" </dev/null 2>&1 |
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 lapic=notscdeadline" </dev/null 2>&1 |
 	tee "$LOG" | tr -d '\r' | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
 	grep --line-buffered -v -E '^(TINYVMM-NESTED-EXIT|\[ *[0-9]+\.[0-9]+\] |SeaBIOS|Booting|iPXE|$)'
 touch "$WORK/done"
