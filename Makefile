@@ -26,7 +26,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
 # Parts with build steps of their own (the BIOS blob, disk images) keep their rules in a
 # .mk file beside their sources; they may add objects to EXTRA_LIB_OBJ.
 EXTRA_LIB_OBJ :=
--include devices/bios/bios.mk images/images.mk guests/l4/l4.mk
+-include devices/bios/bios.mk images/images.mk guests/l4/l4.mk guests/tcl/tcl.mk
 LIB_OBJ  += $(EXTRA_LIB_OBJ)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
@@ -85,7 +85,7 @@ BENCH_BIN    := $(B)/bench-tools
 BENCH_GUESTS := $(BENCH_BIN)/guests/pit_idle_1000hz $(BENCH_BIN)/guests/pit_idle_100hz
 
 bench: $(B)/tinyvmm $(GUEST_BIN) $(BENCH_BIN)/timeit $(BENCH_GUESTS) $(IMG)/floppy-test.img $(IMG)/disk-test.img \
-       $(L4_GUEST) $(L4_IMAGE) $(BENCH_BIN)/fib_native
+       $(L4_GUEST) $(L4_IMAGE) $(BENCH_BIN)/fib_native $(TCL_GUEST) $(TCL_IMAGE)
 	scripts/setup.sh scripts/bench-packages.txt
 	bench/run.sh $(B)
 

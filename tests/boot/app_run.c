@@ -1,4 +1,5 @@
-/* Boot-test helpers for guests that run the shared apps: tinyvmm under -report file:, the reports read back. */
+/* Boot-test helpers for guests that run the shared apps: tinyvmm under -report file:, the reports
+ * read back. */
 #include "tests/boot/app_run.h"
 
 #include <criterion/criterion.h>
@@ -73,7 +74,8 @@ double app_lap_time(const struct app_run *run, unsigned k)
 void app_expect_status(const struct app_run *run, int status)
 {
 	char how[128];
-	cr_assert_eq(run->r.status, status, "tinyvmm %s, expected status %d\nstdout:\n%s\nstderr:\n%s",
+	cr_assert_eq(run->r.status, status,
+		     "tinyvmm %s, expected status %d\nstdout:\n%s\nstderr:\n%s",
 		     harness_describe(&run->r, how, sizeof(how)), status, run->r.out, run->r.err);
 }
 

@@ -1,4 +1,5 @@
-/* Boot-test helpers for guests that run the shared apps: tinyvmm under -report file:, the reports read back. */
+/* Boot-test helpers for guests that run the shared apps: tinyvmm under -report file:, the reports
+ * read back. */
 #ifndef TINYVMM_TESTS_BOOT_APP_RUN_H
 #define TINYVMM_TESTS_BOOT_APP_RUN_H
 
