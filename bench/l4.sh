@@ -55,15 +55,7 @@ l4_exits() {
 	path=$1
 	err=$OUT/l4-exits.err
 	l4_run "$path" 2048 "app=hello count=1 period=1ms" -exit-stats >/dev/null 2>"$err" </dev/null
-	awk -v pre="$HOST,$path" '
-		/ exits to user space in / {
-			for (i = 1; i <= NF; i++) if ($i == "exits" && $(i + 1) == "to") print pre ",exits to user space," $(i - 1)
-		}
-		/^  port accesses by device/ {
-			s = substr($0, index($0, "): ") + 3); n = split(s, a, /, /)
-			for (i = 1; i <= n; i++) { name = a[i]; sub(/ [0-9]+$/, "", name); c = a[i]; sub(/.* /, "", c); print pre ",device:" name "," c }
-		}
-		/^  BIOS service calls / { print pre ",BIOS service calls," $4 }' "$err" | put "$l4_exits_csv"
+	exit_rows "$HOST,$path" "$err" | put "$l4_exits_csv"
 	cat "$err" >>"$ERRLOG"
 	rm -f "$err"
 }
@@ -93,12 +85,7 @@ l4_idle() {
 		i=$((i + 1))
 	done
 	# every guest has printed its first line (app-start) before the window opens
-	waited=0
-	while [ "$(cat "$dir"/r* 2>/dev/null | grep -c app-start)" -lt "$n" ] && [ $waited -lt 600 ]; do
-		sleep 1
-		waited=$((waited + 1))
-	done
-	started=$(cat "$dir"/r* 2>/dev/null | grep -c app-start)
+	started=$(wait_app_starts "$dir" "$n" 600)
 	# shellcheck disable=SC2086
 	b0=$(cpu_busy) p0=$(proc_cpu $pids) t0=$(date +%s)
 	sleep "$secs"

@@ -3,7 +3,7 @@
 #
 # Usage: bench/measure.sh --host LABEL --build DIR --out DIR [--runs N] [--mem-runs N]
 #                         [--pit-runs N] [--pop-vms N] [--grub-runs N] [--commit ID] [--no-qemu]
-#                         [--sections "boot memory pit cost exits grub l4 pop"] [--emit]
+#                         [--sections "boot memory pit cost exits grub l4 pop tcl"] [--emit]
 #   LABEL    hardware | kvm_pvm | nested-tcg: goes into every CSV row, since figures from
 #            the nested VM are only comparable with each other
 #   --emit   also print each CSV row as it is written ("BENCH-ROW file.csv row"), each step
@@ -16,7 +16,7 @@ set -u
 
 HOST="" BUILD="" OUT="" COMMIT="" EMIT=0 RUNS=10 MEM_RUNS=3 PIT_RUNS=5 POP_VMS=16 GRUB_RUNS=10
 WITH_QEMU=1
-SECTIONS="boot memory pit cost exits grub l4 pop"
+SECTIONS="boot memory pit cost exits grub l4 pop tcl"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--host) HOST=$2; shift 2 ;;
@@ -101,6 +101,31 @@ fields() {
 		for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "," : ""), v[k[i]]
 		printf "\n"
 	}'
+}
+
+# exit_rows PREFIX FILE: tinyvmm -exit-stats in FILE as CSV rows "PREFIX,key,count": the total
+# exits to user space, port accesses per device, BIOS service calls.
+exit_rows() {
+	awk -v pre="$1" '
+		/ exits to user space in / {
+			for (i = 1; i <= NF; i++) if ($i == "exits" && $(i + 1) == "to") print pre ",exits to user space," $(i - 1)
+		}
+		/^  port accesses by device/ {
+			s = substr($0, index($0, "): ") + 3); n = split(s, a, /, /)
+			for (i = 1; i <= n; i++) { name = a[i]; sub(/ [0-9]+$/, "", name); c = a[i]; sub(/.* /, "", c); print pre ",device:" name "," c }
+		}
+		/^  BIOS service calls / { print pre ",BIOS service calls," $4 }' "$2"
+}
+
+# wait_app_starts DIR N MAX_S: waits until the report files DIR/r* hold N app-start reports
+# (at most MAX_S seconds); prints how many they hold.
+wait_app_starts() {
+	waited=0
+	while [ "$(cat "$1"/r* 2>/dev/null | grep -c app-start)" -lt "$2" ] && [ $waited -lt "$3" ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	cat "$1"/r* 2>/dev/null | grep -c app-start
 }
 
 # Kernel thread names end in the VMM's pid ("kvm-pit/123"): drop it so runs compare.
@@ -347,10 +372,12 @@ section_exits() {
 . "$(dirname "$0")/l4.sh"
 # shellcheck source=bench/pop.sh
 . "$(dirname "$0")/pop.sh"
+# shellcheck source=bench/tcl.sh
+. "$(dirname "$0")/tcl.sh"
 
 for SECTION in $SECTIONS; do
 	case $SECTION in
-	boot | memory | pit | cost | exits | grub | l4 | pop) "section_$SECTION" ;;
+	boot | memory | pit | cost | exits | grub | l4 | pop | tcl) "section_$SECTION" ;;
 	*) fail "unknown section '$SECTION'"; continue ;;
 	esac
 	[ "$EMIT" = 1 ] && echo "BENCH-DONE $SECTION"

@@ -9,7 +9,7 @@
 # Knobs: BENCH_RUNS (boot runs per tool, default 10), BENCH_MEM_RUNS (3), BENCH_PIT_RUNS (5),
 # BENCH_POP_VMS (idle VMs at once for the PIT's kernel cost, 16), BENCH_GRUB_RUNS (GRUB boots
 # per tool and medium, 10), BENCH_QEMU=0 (no QEMU baseline), BENCH_NESTED=0 (never use the
-# nested VM), BENCH_SECTIONS (a subset of "boot memory pit cost exits grub l4 pop"; the CSVs of the
+# nested VM), BENCH_SECTIONS (a subset of "boot memory pit cost exits grub l4 pop tcl"; the CSVs of the
 # others are removed all the same).
 # Exit status: 0 when everything asked for was measured, non-zero otherwise (it says why).
 set -u
@@ -28,7 +28,7 @@ for f in "$TVMM" "$B/bench-tools/timeit" "$B/tests/guests/hello" "$B/tests/guest
 	[ -e "$f" ] || die "missing $f: run 'make bench', which builds it"
 done
 
-ALL_SECTIONS="boot memory pit cost exits grub l4 pop"
+ALL_SECTIONS="boot memory pit cost exits grub l4 pop tcl"
 sections=${BENCH_SECTIONS:-$ALL_SECTIONS}
 for s in $sections; do
 	[[ " $ALL_SECTIONS " == *" $s "* ]] || die "BENCH_SECTIONS: unknown section '$s' (known: $ALL_SECTIONS)"
@@ -126,8 +126,8 @@ end_tree() {
 	# shellcheck disable=SC2086
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 }
-# The l4 and pop sections' knobs (numbers only) go into the VM with the command.
-knobs=$(env | grep -E '^BENCH_(L4|POP)_[A-Z_]+=[0-9]+$' | tr '\n' ' ')
+# The l4, pop and tcl sections' knobs (numbers only) go into the VM with the command.
+knobs=$(env | grep -E '^BENCH_(L4|POP|TCL)_[A-Z_]+=[0-9]+$' | tr '\n' ' ')
 TRIES=${BENCH_NESTED_TRIES:-5}
 attempt=0 rc=0
 rm -f "$OUT"/console.*.log

@@ -321,9 +321,9 @@ if [ -f "$D/grub_exits.csv" ]; then
 	}' "$D/grub_exits.csv"
 fi
 
-# The L4 guest and L4 populations (sections l4 and pop): their rows as aligned tables, the
+# The L4 guest, L4 populations and the tcl guest (sections l4, pop, tcl): their rows as aligned tables, the
 # host column dropped (environment.csv says it); bench/README.md explains each column.
-for f in l4_minmem l4_boot l4_exits l4_insns l4_ipc l4_fib l4_idle pop; do
+for f in l4_minmem l4_boot l4_exits l4_insns l4_ipc l4_fib l4_idle pop tcl_sizes tcl_boot tcl_phases tcl_exits tcl_minmem tcl_idle; do
 	[ -s "$D/$f.csv" ] || continue
 	echo
 	echo "$f.csv"
