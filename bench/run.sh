@@ -177,6 +177,7 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 			file["grub"] = "grub_time.csv grub_exits.csv"
 			file["l4"] = "l4_minmem.csv l4_boot.csv l4_exits.csv l4_idle.csv l4_ipc.csv l4_fib.csv"
 			file["pop"] = "pop.csv"
+			file["tcl"] = "tcl_sizes.csv tcl_boot.csv tcl_exits.csv tcl_phases.csv tcl_minmem.csv tcl_idle.csv"
 			for (s in file) {
 				if (!index(done_now " ", " " s " ")) continue
 				n = split(file[s], names, " ")
