@@ -55,14 +55,14 @@ static void report_write(void *dev, uint16_t offset, unsigned size, uint32_t val
 		atomic_fetch_add_explicit(&d->malformed, 1, memory_order_relaxed);
 		return;
 	}
-	/* Stamp first: the time is the point of the report, so nothing runs before it. */
-	uint64_t now = d->now_ns(d->clock_ctx);
 	unsigned event = REPORT_EVENT_OF(value);
-	if (event == REPORT_CONSOLE) { /* output, not a milestone: no time stamp wanted */
+	if (event == REPORT_CONSOLE) { /* output, not a milestone: no clock read for it */
 		atomic_fetch_add_explicit(&d->count[event], 1, memory_order_relaxed);
 		console_record(d, REPORT_VALUE_OF(value));
 		return;
 	}
+	/* Stamp next: the time is the point of the report, so nothing else runs before it. */
+	uint64_t now = d->now_ns(d->clock_ctx);
 	if (event < REPORT_EVENT_SLOTS && event != 0)
 		atomic_fetch_add_explicit(&d->count[event], 1, memory_order_relaxed);
 	else
