@@ -18,17 +18,25 @@ enum { REPORT_NONE, REPORT_TO_PORT, REPORT_TO_FILE };
 static int report_to = REPORT_NONE;
 static int report_fd = -1;
 
-static void write_all(int fd, const char *s, unsigned long len)
+/* read(2) or write(2) (`nr`) of all `len` bytes, again after EINTR: 0, or -1 at EOF or an error. */
+static int full_io(long nr, int fd, char *p, unsigned long len)
 {
 	while (len) {
-		long n = lx_syscall(SYS_write, fd, (long)s, (long)len, 0);
+		long n = lx_syscall(nr, fd, (long)p, (long)len, 0);
 		if (n == -LX_EINTR)
 			continue;
 		if (n <= 0)
-			return; /* the console is gone: dropping output beats spinning on it */
-		s += n;
+			return -1;
+		p += n;
 		len -= (unsigned long)n;
 	}
+	return 0;
+}
+
+static void write_all(int fd, const char *s, unsigned long len)
+{
+	/* an error means the console is gone: dropping output beats spinning on it */
+	(void)full_io(SYS_write, fd, (char *)s, len);
 }
 
 /* One line on stderr, for refusals that come before any app runs. */
@@ -80,32 +88,12 @@ void shim_report(unsigned event, uint32_t value)
 
 static int read_word(int fd, uint64_t *w)
 {
-	char *p = (char *)w;
-	unsigned long got = 0;
-	while (got < sizeof(*w)) {
-		long n = lx_syscall(SYS_read, fd, (long)(p + got), (long)(sizeof(*w) - got), 0);
-		if (n == -LX_EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (unsigned long)n;
-	}
-	return 0;
+	return full_io(SYS_read, fd, (char *)w, sizeof(*w));
 }
 
 static int write_word(int fd, uint64_t w)
 {
-	const char *p = (const char *)&w;
-	unsigned long put = 0;
-	while (put < sizeof(w)) {
-		long n = lx_syscall(SYS_write, fd, (long)(p + put), (long)(sizeof(w) - put), 0);
-		if (n == -LX_EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		put += (unsigned long)n;
-	}
-	return 0;
+	return full_io(SYS_write, fd, (char *)&w, sizeof(w));
 }
 
 /* Sends i to the other process and expects i + 1 back. */
