@@ -17,13 +17,13 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
 #include "guests/apps/report_abi.h"
 #include "guests/tcl/shim/cmdline.h"
 #include "tests/boot/harness.h"
+#include "vmm/clock.h"
 
 /*
  * The shim's pure part (argv joining, the host's line, the report mode), compiled here
@@ -82,13 +82,6 @@ struct child_arg {
 static char root_dir[PATH_MAX];
 static pid_t live_pid;
 static struct run *last_run;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 _Noreturn static void setup_fail(const char *what)
 {
@@ -177,7 +170,7 @@ static int run(const struct run_opts *o, struct run *r)
 	}
 	/* Boxed, stderr joins stdout: one stream, like the guest's console. */
 	struct child_arg c = {o, out[1], o->root ? out[1] : err[1]};
-	r->t0 = now_ns();
+	r->t0 = clock_mono_ns();
 	pid_t pid;
 	if (o->root) {
 		const size_t stack_size = 256 * 1024;
@@ -210,7 +203,7 @@ static int run(const struct run_opts *o, struct run *r)
 	int out_open = 1, err_open = 1, killed = 0;
 	uint64_t deadline = r->t0 + (uint64_t)o->timeout_ms * MS;
 	while (out_open || err_open) {
-		uint64_t t = now_ns();
+		uint64_t t = clock_mono_ns();
 		if (t >= deadline) {
 			/* Killed and still open: something outside the group holds the pipes. */
 			if (killed)
@@ -232,23 +225,23 @@ static int run(const struct run_opts *o, struct run *r)
 		if (o->stop_when && !killed && strstr(r->out, o->stop_when)) {
 			end_it(pid, o->root != NULL);
 			r->stopped = killed = 1;
-			deadline = now_ns() + GRACE_MS * MS;
+			deadline = clock_mono_ns() + GRACE_MS * MS;
 		}
 	}
 	close(out[0]);
 	close(err[0]);
 
 	int status = 0;
-	uint64_t reap_by = now_ns() + GRACE_MS * MS;
+	uint64_t reap_by = clock_mono_ns() + GRACE_MS * MS;
 	pid_t w;
-	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && now_ns() < reap_by)
+	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ns() < reap_by)
 		usleep(5000);
 	if (w == 0) {
 		end_it(pid, o->root != NULL);
 		r->timed_out = 1;
 		w = waitpid(pid, &status, 0);
 	}
-	r->t1 = now_ns();
+	r->t1 = clock_mono_ns();
 	if (!o->root) {
 		r->leftovers = kill(-pid, 0) == 0;
 		kill(-pid, SIGKILL);
@@ -544,6 +537,16 @@ static void report_file(char *mode, size_t mode_size, char *path, size_t path_si
 	snprintf(mode, mode_size, "file:%s", path);
 }
 
+/* Runs the app with its reports going to a fresh file (TINYVMM_REPORT=file:), then reads them. */
+static struct run *app_reporting(const char *const words[], struct reports *rp)
+{
+	char mode[PATH_MAX + 8], path[PATH_MAX];
+	report_file(mode, sizeof(mode), path, sizeof(path));
+	struct run *r = app(mode, words);
+	read_reports(path, rp);
+	return r;
+}
+
 static void expect_exit(const struct run *r, int status)
 {
 	char how[64];
@@ -658,16 +661,13 @@ Test(tcl_userspace, app_is_a_static_x86_64_executable)
 
 Test(tcl_userspace, app_hello_lines_and_reports)
 {
-	char mode[PATH_MAX + 8], path[PATH_MAX];
-	report_file(mode, sizeof(mode), path, sizeof(path));
 	const char *words[] = {"app=hello", "count=3", "period=100ms", NULL};
-	struct run *r = app(mode, words);
+	struct reports rp;
+	struct run *r = app_reporting(words, &rp);
 	expect_exit(r, 0);
 	cr_expect_str_eq(r->out, "Starting infinite loop\nSleeping. Count 1\nSleeping. Count 2\n"
 				 "Sleeping. Count 3\n");
 	cr_expect_str_eq(r->err, "");
-	struct reports rp;
-	read_reports(path, &rp);
 	static const unsigned want[][2] = {{REPORT_APP_START, REPORT_APP_HELLO},
 					   {REPORT_LAP, 1},
 					   {REPORT_LAP, 2},
@@ -701,17 +701,14 @@ Test(tcl_userspace, app_joins_its_words_into_one_line)
 
 Test(tcl_userspace, app_pattern_computes_fib_20)
 {
-	char mode[PATH_MAX + 8], path[PATH_MAX];
-	report_file(mode, sizeof(mode), path, sizeof(path));
 	const char *words[] = {"app=pattern", "pattern=A", "n=20", "sleep=100ms", "laps=2", NULL};
-	struct run *r = app(mode, words);
+	struct reports rp;
+	struct run *r = app_reporting(words, &rp);
 	expect_exit(r, 0);
 	cr_expect(strncmp(r->out, "pattern A: fib(20), then sleep 100 ms; 2 laps\n", 46) == 0,
 		  "first line:\n%s", r->out);
 	cr_expect(strstr(r->out, "\npattern A: lap 1 fib(20) = 10946 in ") != NULL, "%s", r->out);
 	cr_expect(strstr(r->out, "\npattern A: lap 2 fib(20) = 10946 in ") != NULL, "%s", r->out);
-	struct reports rp;
-	read_reports(path, &rp);
 	static const unsigned want[][2] = {{REPORT_APP_START, REPORT_APP_PATTERN},
 					   {REPORT_LAP, 1},
 					   {REPORT_LAP, 2},
@@ -722,15 +719,12 @@ Test(tcl_userspace, app_pattern_computes_fib_20)
 
 Test(tcl_userspace, app_context_times_its_laps)
 {
-	char mode[PATH_MAX + 8], path[PATH_MAX];
-	report_file(mode, sizeof(mode), path, sizeof(path));
 	const char *words[] = {"app=context", "laps=2", "n=10", NULL};
-	struct run *r = app(mode, words);
+	struct reports rp;
+	struct run *r = app_reporting(words, &rp);
 	expect_exit(r, 0);
 	expect_out(r, "context: sleep 0 ms, then 2 laps of fib(10)\n");
 	expect_out(r, "context: 2 laps of fib(10) = 89 in ");
-	struct reports rp;
-	read_reports(path, &rp);
 	static const unsigned want[][2] = {{REPORT_APP_START, REPORT_APP_CONTEXT},
 					   {REPORT_LAP, 1},
 					   {REPORT_LAP, 2},
@@ -741,18 +735,15 @@ Test(tcl_userspace, app_context_times_its_laps)
 
 Test(tcl_userspace, app_ipc_ping_pongs_between_two_processes)
 {
-	char mode[PATH_MAX + 8], path[PATH_MAX];
-	report_file(mode, sizeof(mode), path, sizeof(path));
 	const char *words[] = {"app=ipc", "rounds=2000", NULL};
-	struct run *r = app(mode, words);
+	struct reports rp;
+	struct run *r = app_reporting(words, &rp);
 	expect_exit(r, 0);
 	expect_out(r, "ipc: 2000 round trips in ");
 	expect_out(r, " ns per round trip\n");
 	expect_no_out(r, "FAIL");
 	/* The pong process was reaped by the app, not left behind. */
 	cr_expect(!r->leftovers, "processes of the app's group outlived it");
-	struct reports rp;
-	read_reports(path, &rp);
 	static const unsigned want[][2] = {
 	    {REPORT_APP_START, REPORT_APP_IPC}, {REPORT_RESULT, ~0u}, {REPORT_APP_DONE, 2000}};
 	expect_reports(&rp, want, 3);
@@ -761,14 +752,11 @@ Test(tcl_userspace, app_ipc_ping_pongs_between_two_processes)
 
 Test(tcl_userspace, app_fault_is_not_supported_on_linux)
 {
-	char mode[PATH_MAX + 8], path[PATH_MAX];
-	report_file(mode, sizeof(mode), path, sizeof(path));
 	const char *words[] = {"app=fault", NULL};
-	struct run *r = app(mode, words);
+	struct reports rp;
+	struct run *r = app_reporting(words, &rp);
 	expect_exit(r, 1);
 	cr_expect_str_eq(r->out, "fault: not supported by this guest\n");
-	struct reports rp;
-	read_reports(path, &rp);
 	static const unsigned want[][2] = {{REPORT_APP_START, REPORT_APP_FAULT},
 					   {REPORT_APP_ERROR, 0}};
 	expect_reports(&rp, want, 2);
@@ -796,19 +784,16 @@ Test(tcl_userspace, app_bad_parameters_give_the_usage_error)
 
 Test(tcl_userspace, app_refuses_a_command_line_over_1024_bytes)
 {
-	char mode[PATH_MAX + 8], path[PATH_MAX];
-	report_file(mode, sizeof(mode), path, sizeof(path));
 	/* 1025 bytes in all: "period=" and 1018 digits. Cut to 1024, it would be a valid line. */
 	static char word[1026];
 	memcpy(word, "period=", 7);
 	memset(word + 7, '1', 1018);
 	word[1025] = '\0';
 	const char *words[] = {word, NULL};
-	struct run *r = app(mode, words);
+	struct reports rp;
+	struct run *r = app_reporting(words, &rp);
 	expect_exit(r, 2);
 	cr_expect_str_eq(r->out, "apps: the command line is longer than 1024 bytes\n");
-	struct reports rp;
-	read_reports(path, &rp);
 	static const unsigned want[][2] = {{REPORT_APP_ERROR, 0}};
 	expect_reports(&rp, want, 1);
 }
