@@ -34,16 +34,23 @@ static bool on_kvm_pvm(void)
 				     "needs hardware KVM");                                        \
 	} while (0)
 
-/* Direct boot: run -m 32 -kernel KERNEL -initrd core.gz -append "TCL_BASE extra" -no-reboot. */
-static void tcl_direct(struct app_run *run, const char *kernel, const char *extra)
+/*
+ * Direct boot: run -m 32 -kernel KERNEL -initrd core.gz -append "TCL_BASE extra" -no-reboot,
+ * with -app HOST_APP when it is not NULL.
+ */
+static void tcl_direct(struct app_run *run, const char *kernel, const char *extra,
+		       const char *host_app)
 {
 	static char k[256], core[256];
 	app_build_file(k, sizeof(k), kernel);
 	app_build_file(core, sizeof(core), "guests/tcl/core.gz");
 	char cmdline[600];
 	snprintf(cmdline, sizeof(cmdline), "%s %s", TCL_BASE, extra);
-	const char *args[] = {"run", "-m",	"32",	 "-kernel",    k,   "-initrd",
-			      core,  "-append", cmdline, "-no-reboot", NULL};
+	const char *args[] = {"run",	 "-m",	   "32",      "-kernel", k,
+			      "-initrd", core,	   "-append", cmdline,	 "-no-reboot",
+			      "-app",	 host_app, NULL};
+	if (!host_app)
+		args[10] = NULL; /* ends the list before -app */
 	app_run_tinyvmm(run, args, TCL_TIMEOUT_S);
 }
 
@@ -51,7 +58,7 @@ Test(boot_tcl, vmlinux_by_the_64_bit_entry_reaches_run_init)
 {
 	HARNESS_REQUIRE_KVM();
 	struct app_run run;
-	tcl_direct(&run, "guests/tcl/vmlinux", "tinyvmm.app=hello tinyvmm.count=1");
+	tcl_direct(&run, "guests/tcl/vmlinux", "tinyvmm.app=hello tinyvmm.count=1", NULL);
 	cr_assert(!run.r.timed_out, "no end within %u s:\n%s\n%s", TCL_TIMEOUT_S, run.r.out,
 		  run.r.err);
 	app_expect_out(&run, "Linux version 6.1");
@@ -66,7 +73,7 @@ Test(boot_tcl, hello_through_bootlocal_then_poweroff)
 	REQUIRE_USER_MODE_KVM();
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinux",
-		   "tinyvmm.app=hello tinyvmm.count=3 tinyvmm.period=1s");
+		   "tinyvmm.app=hello tinyvmm.count=3 tinyvmm.period=1s", NULL);
 	app_expect_status(&run, 0);
 	app_expect_out(&run, "tc-config: ");
 	app_expect_out(&run, "Starting infinite loop");
@@ -88,7 +95,8 @@ Test(boot_tcl, pattern_by_bzimage_computes_fib_and_sleeps_what_it_should)
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinuz",
 		   "tinyvmm.app=pattern tinyvmm.pattern=B tinyvmm.n=20 tinyvmm.sleep=2s "
-		   "tinyvmm.laps=3");
+		   "tinyvmm.laps=3",
+		   NULL);
 	app_expect_status(&run, 0);
 	cr_assert_eq(harness_out_count(&run.r, "fib(20) = 10946"), 3, "%s", run.r.out);
 	cr_assert(app_find_report(&run, "app-start", 2), "no app-start (pattern) report");
@@ -107,7 +115,7 @@ Test(boot_tcl, a_reboot_in_the_guest_ends_the_vm_with_status_0)
 	REQUIRE_USER_MODE_KVM();
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinux",
-		   "tinyvmm.app=context tinyvmm.n=20 tinyvmm.end=reboot");
+		   "tinyvmm.app=context tinyvmm.n=20 tinyvmm.end=reboot", NULL);
 	app_expect_status(&run, 0);
 	app_expect_out(&run, "fib(20) = 10946");
 	cr_assert(app_find_report(&run, "app-done", 1), "no app-done report\n%s", run.r.out);
@@ -120,24 +128,8 @@ Test(boot_tcl, host_app_arguments_and_bad_ones)
 	HARNESS_REQUIRE_KVM();
 	REQUIRE_USER_MODE_KVM();
 	/* -app replaces the command line's app: what tinyvmm pop --app relies on */
-	static char k[256], core[256];
-	app_build_file(k, sizeof(k), "guests/tcl/vmlinux");
-	app_build_file(core, sizeof(core), "guests/tcl/core.gz");
-	const char *args[] = {"run",
-			      "-m",
-			      "32",
-			      "-kernel",
-			      k,
-			      "-initrd",
-			      core,
-			      "-append",
-			      TCL_BASE " tinyvmm.app=hello",
-			      "-app",
-			      "app=pattern pattern=Q",
-			      "-no-reboot",
-			      NULL};
 	struct app_run run;
-	app_run_tinyvmm(&run, args, TCL_TIMEOUT_S);
+	tcl_direct(&run, "guests/tcl/vmlinux", "tinyvmm.app=hello", "app=pattern pattern=Q");
 	app_expect_out(&run, "apps: ");
 	cr_assert(app_find_report(&run, "app-error", 0), "no app-error report\n%s", run.r.out);
 	cr_assert(!harness_out_has(&run.r, "Starting infinite loop"),
