@@ -57,15 +57,6 @@ int harness_guest_path(char *buf, size_t size, const char *name)
 	return access(buf, R_OK) == 0 ? 0 : -errno;
 }
 
-int harness_kvm_errno(void)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 /* An output stream being collected: keeps up to HARNESS_OUT_MAX bytes. */
 struct capture {
 	int fd; /* -1 once at EOF */

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tests/support/tier.h"
+
 /* Each stream keeps at most this much; the rest is read and dropped so the child never blocks. */
 #define HARNESS_OUT_MAX (1u << 20)
 
@@ -36,9 +38,6 @@ int harness_build_path(char *buf, size_t size, const char *rel);
 
 /* Like harness_build_path for build/tests/guests/NAME; -ENOENT if it was not built. */
 int harness_guest_path(char *buf, size_t size, const char *name);
-
-/* 0 if /dev/kvm opens read-write, else the errno saying why not. */
-int harness_kvm_errno(void);
 
 /*
  * Runs argv (argv[0] is the program's path) in `cwd` (NULL: the current directory) with
@@ -76,14 +75,5 @@ int harness_tempdir(char *buf, size_t size);
 int harness_write_file(const char *dir, const char *name, const void *data, size_t len);
 /* Removes the plain files in `dir`, then `dir` itself (what harness_tempdir made). */
 void harness_rmdir(const char *dir);
-
-/* Boot tests need a usable /dev/kvm; without one they are skipped, never passed. */
-#define HARNESS_REQUIRE_KVM()                                                                      \
-	do {                                                                                       \
-		int kvm_err_ = harness_kvm_errno();                                                \
-		if (kvm_err_)                                                                      \
-			cr_skip_test("no usable /dev/kvm (%s): boot tests need KVM",               \
-				     strerror(kvm_err_));                                          \
-	} while (0)
 
 #endif

@@ -10,7 +10,7 @@
 
 Test(boot_bios, every_service_answers_as_a_pc_bios_does)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char floppy[PATH_MAX], dir[PATH_MAX], disk[PATH_MAX + 16], how[96];
 	cr_assert_eq(harness_guest_path(floppy, sizeof(floppy), "bioscall"), 0,
 		     "guest bioscall not built (make test builds it)");

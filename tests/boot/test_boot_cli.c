@@ -26,7 +26,7 @@ static void expect_refused(const struct run_result *r, const char *needle)
 
 Test(boot_cli, kernel_that_does_not_fit_in_ram)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX];
 	struct run_result r;
 	cr_assert_eq(harness_guest_path(kernel, sizeof(kernel), "hello"), 0,
@@ -41,7 +41,7 @@ Test(boot_cli, kernel_that_does_not_fit_in_ram)
 
 Test(boot_cli, missing_kernel_file)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char dir[PATH_MAX], kernel[PATH_MAX + 32];
 	struct run_result r;
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0, "mkdtemp failed");
@@ -56,7 +56,7 @@ Test(boot_cli, missing_kernel_file)
 
 Test(boot_cli, file_that_is_no_kernel)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char dir[PATH_MAX], kernel[PATH_MAX + 32];
 	uint8_t zeros[4096] = {0};
 	struct run_result r;

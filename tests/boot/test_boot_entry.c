@@ -24,7 +24,7 @@ static void expect_pass(const char *guest, const char *const extra[])
 
 Test(boot_entry, flat_image_entered_in_long_mode_at_load_addr)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	const char *extra[] = {"-m", "8", "-load-addr", "0x200000", "-append", "flat-test", NULL};
 	expect_pass("flat64", extra);
 }
@@ -32,7 +32,7 @@ Test(boot_entry, flat_image_entered_in_long_mode_at_load_addr)
 /* The loader must refuse, not write past RAM: 8 MiB of RAM ends below 256 MiB. */
 Test(boot_entry, flat_image_load_addr_beyond_ram_is_refused)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char how[96];
 	struct run_result r;
 	const char *extra[] = {"-m", "8", "-load-addr", "0x10000000", NULL};
@@ -49,7 +49,7 @@ Test(boot_entry, flat_image_load_addr_beyond_ram_is_refused)
 
 Test(boot_entry, vmlinux_gets_the_zero_page_and_its_cmdline)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	/* the kernel is loaded at 16 MiB, as a real vmlinux asks */
 	const char *extra[] = {"-m", "32", "-append", "vmlinux-test", NULL};
 	expect_pass("vmlinux", extra);

@@ -102,7 +102,7 @@ static void expect_mem_upper_within_2m(const struct run_result *r)
 
 Test(boot_firmware, floppy_grub_legacy_boots_kickstart_with_three_modules)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char img[PATH_MAX];
 	struct run_result r;
 	image_path(img, sizeof(img), "floppy-test.img");
@@ -123,7 +123,7 @@ Test(boot_firmware, floppy_grub_legacy_boots_kickstart_with_three_modules)
 
 Test(boot_firmware, ide_disk_grub_legacy_boots_kickstart)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char img[PATH_MAX];
 	struct run_result r;
 	image_path(img, sizeof(img), "disk-test.img");
@@ -140,7 +140,7 @@ Test(boot_firmware, ide_disk_grub_legacy_boots_kickstart)
 
 Test(boot_firmware, fat16_disk_boots_its_own_mbr)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char img[PATH_MAX], how[96];
 	struct run_result r;
 	image_path(img, sizeof(img), "fat16-test.img");
@@ -171,7 +171,7 @@ static void copy_write_disk(char *dir, size_t dir_size, char *copy, size_t copy_
 
 Test(boot_firmware, snapshot_leaves_the_disk_image_unchanged)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char dir[PATH_MAX], copy[PATH_MAX + 16];
 	uint8_t *orig;
 	size_t len, after_len;
@@ -197,7 +197,7 @@ Test(boot_firmware, snapshot_leaves_the_disk_image_unchanged)
 /* The control for the test above: without -snapshot the same write does land. */
 Test(boot_firmware, without_snapshot_the_guest_write_reaches_the_image)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char dir[PATH_MAX], copy[PATH_MAX + 16];
 	uint8_t *orig;
 	size_t len, after_len;
@@ -291,7 +291,7 @@ static void expect_no_bootable_disk(const struct run_result *r)
 
 Test(boot_firmware, empty_floppy_is_not_bootable)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	boot_broken("floppy-test.img", "-fda", BAD_EMPTY, 0, &r);
 	expect_no_bootable_disk(&r);
@@ -300,7 +300,7 @@ Test(boot_firmware, empty_floppy_is_not_bootable)
 
 Test(boot_firmware, empty_disk_is_not_bootable)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	boot_broken("disk-test.img", "-hda", BAD_EMPTY, 0, &r);
 	expect_no_bootable_disk(&r);
@@ -310,7 +310,7 @@ Test(boot_firmware, empty_disk_is_not_bootable)
 /* 1.44 MB plus 100 bytes: no floppy geometry, not even whole sectors. */
 Test(boot_firmware, floppy_of_the_wrong_size_is_not_bootable)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	boot_broken("floppy-test.img", "-fda", BAD_GROW, 100, &r);
 	expect_no_bootable_disk(&r);
@@ -319,7 +319,7 @@ Test(boot_firmware, floppy_of_the_wrong_size_is_not_bootable)
 
 Test(boot_firmware, floppy_without_boot_signature_is_not_bootable)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	boot_broken("floppy-test.img", "-fda", BAD_NO_SIGNATURE, 0, &r);
 	expect_no_bootable_disk(&r);
@@ -328,7 +328,7 @@ Test(boot_firmware, floppy_without_boot_signature_is_not_bootable)
 
 Test(boot_firmware, disk_without_boot_signature_is_not_bootable)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	boot_broken("disk-test.img", "-hda", BAD_NO_SIGNATURE, 0, &r);
 	expect_no_bootable_disk(&r);
@@ -338,7 +338,7 @@ Test(boot_firmware, disk_without_boot_signature_is_not_bootable)
 /* The boot sector survives but the file system is cut after 64 KiB: no floppy size. */
 Test(boot_firmware, truncated_floppy_is_not_bootable)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	cr_assert(64 * 1024 < FLOPPY_BYTES);
 	boot_broken("floppy-test.img", "-fda", BAD_CUT, 64 * 1024, &r);
@@ -353,7 +353,7 @@ Test(boot_firmware, truncated_floppy_is_not_bootable)
  */
 Test(boot_firmware, disk_truncated_before_its_partition_is_not_bootable)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	boot_broken("disk-test.img", "-hda", BAD_CUT, 2048 * SECTOR, &r);
 	expect_no_bootable_disk(&r);

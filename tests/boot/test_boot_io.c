@@ -25,7 +25,7 @@ static void boot_and_expect_pass(const char *guest, const char *const extra[], s
 
 Test(boot_io, rep_outsb_line_reaches_stdout_intact)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	const char *extra[] = {"-m", "8", NULL};
 	boot_and_expect_pass("stringio", extra, &r);
@@ -38,7 +38,7 @@ Test(boot_io, rep_outsb_line_reaches_stdout_intact)
 
 Test(boot_io, rep_ins_from_an_unclaimed_port_reads_all_ones)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	const char *extra[] = {"-m", "8", NULL};
 	boot_and_expect_pass("stringio", extra, &r);
@@ -54,7 +54,7 @@ Test(boot_io, rep_ins_from_an_unclaimed_port_reads_all_ones)
 
 Test(boot_io, mmio_without_ram_or_device_reads_ones_and_drops_writes)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	const char *extra[] = {"-m", "8", NULL};
 	boot_and_expect_pass("mmio_hole", extra, &r);
@@ -72,7 +72,7 @@ Test(boot_io, mmio_without_ram_or_device_reads_ones_and_drops_writes)
  */
 Test(boot_io, random_writes_to_busy_ports_leave_the_vm_running)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char seed_arg[32], seed_line[48];
 	struct run_result r;
 	unsigned seed = (unsigned)time(NULL) * 2654435761u ^ (unsigned)getpid();

@@ -30,7 +30,7 @@ static void l4_direct(struct app_run *run, const char *mem, const char *roottask
 
 Test(boot_l4, hello_lines_a_second_apart_by_direct_boot)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct app_run run;
 	l4_direct(&run, "2", "app=hello count=5", L4_TIMEOUT_S);
 	app_expect_status(&run, 0);
@@ -57,7 +57,7 @@ Test(boot_l4, hello_lines_a_second_apart_by_direct_boot)
 
 Test(boot_l4, hello_from_the_grub_floppy_in_2_mib)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char img[256];
 	app_build_file(img, sizeof(img), "images/l4.img");
 	/* hello runs forever: the harness ends it once the time is up */
@@ -75,7 +75,7 @@ Test(boot_l4, hello_from_the_grub_floppy_in_2_mib)
 
 Test(boot_l4, pattern_computes_fib_and_sleeps_what_it_should)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct app_run run;
 	l4_direct(&run, "2", "app=pattern pattern=B n=20 sleep=2s laps=3", L4_TIMEOUT_S);
 	app_expect_status(&run, 0);
@@ -93,7 +93,7 @@ Test(boot_l4, pattern_computes_fib_and_sleeps_what_it_should)
 
 Test(boot_l4, context_sleeps_then_runs_its_laps)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct app_run run;
 	l4_direct(&run, "2", "app=context sleep=2s laps=3 n=20", L4_TIMEOUT_S);
 	app_expect_status(&run, 0);
@@ -109,7 +109,7 @@ Test(boot_l4, context_sleeps_then_runs_its_laps)
 
 Test(boot_l4, ipc_ping_pong_between_two_address_spaces)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct app_run run;
 	l4_direct(&run, "2", "app=ipc rounds=2000", L4_TIMEOUT_S);
 	app_expect_status(&run, 0);
@@ -122,7 +122,7 @@ Test(boot_l4, ipc_ping_pong_between_two_address_spaces)
 
 Test(boot_l4, sigma0_serves_fresh_memory_and_a_rogue_thread_stops_alone)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct app_run run;
 	l4_direct(&run, "2", "app=fault pages=32", L4_TIMEOUT_S);
 	app_expect_status(&run, 0);
@@ -134,7 +134,7 @@ Test(boot_l4, sigma0_serves_fresh_memory_and_a_rogue_thread_stops_alone)
 
 Test(boot_l4, bad_app_parameters_are_refused_by_the_app)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct app_run run;
 	l4_direct(&run, "2", "app=pattern pattern=Q", L4_TIMEOUT_S);
 	app_expect_out(&run, "apps: ");
@@ -144,7 +144,7 @@ Test(boot_l4, bad_app_parameters_are_refused_by_the_app)
 
 Test(boot_l4, kickstart_refuses_a_module_that_is_no_elf)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char dir[256], kick[256], kern[256], root[256], bad[300];
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
 	cr_assert_eq(harness_write_file(dir, "sigma0.txt", "not an ELF file\n", 16), 0);

@@ -28,7 +28,7 @@ static void expect_pass(const char *name, const char *const args[], const char *
 
 Test(boot_long, bzimage_boot_params_with_initrd)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX], dir[PATH_MAX], initrd[PATH_MAX + 16];
 	uint8_t data[HARNESS_INITRD_SIZE];
 	cr_assert_eq(harness_guest_path(kernel, sizeof(kernel), "bzimage"), 0,
@@ -48,7 +48,7 @@ Test(boot_long, bzimage_boot_params_with_initrd)
 
 Test(boot_long, bzimage_without_initrd)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX];
 	cr_assert_eq(harness_guest_path(kernel, sizeof(kernel), "bzimage"), 0,
 		     "guest bzimage not built (make test builds it)");
@@ -58,7 +58,7 @@ Test(boot_long, bzimage_without_initrd)
 
 Test(boot_long, elf64_long_mode_entry_state)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX];
 	cr_assert_eq(harness_guest_path(kernel, sizeof(kernel), "elf64"), 0,
 		     "guest elf64 not built (make test builds it)");
@@ -68,7 +68,7 @@ Test(boot_long, elf64_long_mode_entry_state)
 
 Test(boot_long, fixups_fwait_int3_stac_clac)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX];
 	cr_assert_eq(harness_guest_path(kernel, sizeof(kernel), "fixups"), 0,
 		     "guest fixups not built (make test builds it)");

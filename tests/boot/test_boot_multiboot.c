@@ -11,7 +11,7 @@
 
 Test(boot_multiboot, hello_prints_and_passes)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX], how[96];
 	struct run_result r;
 	cr_assert_eq(harness_guest_path(kernel, sizeof(kernel), "hello"), 0,
@@ -30,7 +30,7 @@ Test(boot_multiboot, hello_prints_and_passes)
 
 Test(boot_multiboot, mbinfo_cmdline_modules_mmap)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX], dir[PATH_MAX], how[96];
 	uint8_t a[HARNESS_MOD_A_SIZE], b[HARNESS_MOD_B_SIZE], c[HARNESS_MOD_C_SIZE];
 	struct run_result r;
@@ -70,7 +70,7 @@ Test(boot_multiboot, mbinfo_cmdline_modules_mmap)
 
 Test(boot_multiboot, triple_fault_ends_the_vm_as_a_crash)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char kernel[PATH_MAX], how[96];
 	struct run_result r;
 	cr_assert_eq(harness_guest_path(kernel, sizeof(kernel), "triple"), 0,

@@ -30,21 +30,21 @@ static void expect_pass(const char *guest, const char *const extra[], unsigned t
 /* The APs have had no INIT/SIPI: they must stay parked, neither running nor ending the VM. */
 Test(boot_platform, smp2_parks_the_ap_and_hello_passes)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	const char *extra[] = {"-m", "8", "-smp", "2", NULL};
 	expect_pass("hello", extra, PLATFORM_TIMEOUT_S);
 }
 
 Test(boot_platform, smp4_parks_the_aps_and_hello_passes)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	const char *extra[] = {"-m", "8", "-smp", "4", NULL};
 	expect_pass("hello", extra, PLATFORM_TIMEOUT_S);
 }
 
 Test(boot_platform, in_kernel_pit_mode2_1000hz_within_15_percent)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	const char *extra[] = {"-m", "8", "-pit", "kvm", NULL};
 	expect_pass("pit_rate", extra, PIT_TIMEOUT_S);
 }
@@ -52,7 +52,7 @@ Test(boot_platform, in_kernel_pit_mode2_1000hz_within_15_percent)
 /* The multiboot map and mem_upper, and the last bytes below 3 GiB, from 32-bit code. */
 Test(boot_platform, ram_above_3g_moves_to_4g_in_the_memory_map)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char mib[16];
 	snprintf(mib, sizeof(mib), "%d", BIG_RAM_MIB);
 	const char *extra[] = {"-m", mib, NULL};
@@ -62,7 +62,7 @@ Test(boot_platform, ram_above_3g_moves_to_4g_in_the_memory_map)
 /* The RAM at 4 GiB itself, written and read from long mode. */
 Test(boot_platform, ram_moved_to_4g_is_backed_and_distinct)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char mib[16];
 	snprintf(mib, sizeof(mib), "%d", BIG_RAM_MIB);
 	const char *extra[] = {"-m", mib, NULL};
@@ -72,14 +72,14 @@ Test(boot_platform, ram_moved_to_4g_is_backed_and_distinct)
 /* ACPI (RSDP rev 0, RSDT with FACP first) and the MP table, found the way kernels scan. */
 Test(boot_platform, firmware_tables_are_where_kernels_look)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	expect_pass("tables", NULL, PLATFORM_TIMEOUT_S);
 }
 
 /* A guest that writes only to the VGA text buffer is seen: the screen is printed at exit. */
 Test(boot_platform, text_screen_is_printed_at_exit)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct run_result r;
 	char how[96];
 	cr_assert_eq(harness_boot_guest("tables", NULL, NULL, PLATFORM_TIMEOUT_S, &r), 0);
@@ -100,7 +100,7 @@ Test(boot_platform, text_screen_is_printed_at_exit)
 /* -smp N: the guest starts its application processors itself with INIT and SIPI. */
 Test(boot_platform, application_processors_start_on_init_sipi)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	const char *two[] = {"-smp", "2", NULL};
 	expect_pass("smp_sipi", two, PLATFORM_TIMEOUT_S);
 	const char *four[] = {"-smp", "4", NULL};

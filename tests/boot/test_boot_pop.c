@@ -268,7 +268,7 @@ static struct results_check *check_results(const char *path, unsigned n)
 /* Issue 6's acceptance: 20 L4 guests from the GRUB floppy for 60 s. */
 Test(boot_pop, twenty_l4_guests_from_the_floppy_for_a_minute)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char img[PATH_MAX], dir[PATH_MAX], stats[PATH_MAX + 16], results[PATH_MAX + 16];
 	if (harness_build_path(img, sizeof(img), "images/l4.img") || access(img, R_OK))
 		cr_skip_test("build/images/l4.img is missing (make images builds it)");
@@ -297,7 +297,7 @@ Test(boot_pop, twenty_l4_guests_from_the_floppy_for_a_minute)
 /* The L4 guest booted directly, with an app that ends: every lap and the end are in the results. */
 Test(boot_pop, l4_direct_boot_apps_report_laps)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char ks[PATH_MAX], k[PATH_MAX], s0[PATH_MAX], rt[PATH_MAX], dir[PATH_MAX];
 	char initrd[4 * PATH_MAX], results[PATH_MAX + 16];
 	if (harness_build_path(ks, sizeof(ks), "guests/l4/kickstart") || access(ks, R_OK))
@@ -346,7 +346,7 @@ Test(boot_pop, l4_direct_boot_apps_report_laps)
 /* Test guests that idle forever: --duration ends them; the stats see all of them running. */
 Test(boot_pop, idle_guests_run_until_the_duration)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char idle[PATH_MAX], dir[PATH_MAX], stats[PATH_MAX + 16], results[PATH_MAX + 16];
 	guest(idle, sizeof(idle), "idle");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
@@ -374,7 +374,7 @@ Test(boot_pop, idle_guests_run_until_the_duration)
 /* Guests that end by themselves end the population; their debug-exit status is kept. */
 Test(boot_pop, population_ends_when_every_guest_has)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char hello[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16];
 	guest(hello, sizeof(hello), "hello");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
@@ -398,7 +398,7 @@ Test(boot_pop, population_ends_when_every_guest_has)
 /* bm guests from one IDE disk image whose kernel writes a sector: each writes its own copy. */
 Test(boot_pop, guests_share_one_disk_image_copy_on_write)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char img[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16];
 	if (harness_build_path(img, sizeof(img), "images/disk-write.img") || access(img, R_OK))
 		cr_skip_test("build/images/disk-write.img is missing (make test builds it)");
@@ -427,7 +427,7 @@ Test(boot_pop, guests_share_one_disk_image_copy_on_write)
 /* A memory floor no host can meet: no guest starts, and tinyvmm says why and how many did. */
 Test(boot_pop, admission_control_refuses_to_cross_the_floor)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char idle[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16];
 	guest(idle, sizeof(idle), "idle");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
@@ -472,7 +472,7 @@ static bool thread_named(long pid, const char *want)
 /* list, pause, resume and stop through the control socket, as a user would type them. */
 Test(boot_pop, list_pause_resume_and_stop_through_the_socket)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char idle[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16], name[32];
 	guest(idle, sizeof(idle), "idle");
 	control_dir(dir, sizeof(dir));
@@ -553,7 +553,7 @@ Test(boot_pop, list_pause_resume_and_stop_through_the_socket)
 /* SIGTERM: every guest stopped, both files complete, exit 0. */
 Test(boot_pop, sigterm_stops_and_flushes)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char idle[PATH_MAX], dir[PATH_MAX], stats[PATH_MAX + 16], results[PATH_MAX + 16];
 	char name[32];
 	guest(idle, sizeof(idle), "idle");

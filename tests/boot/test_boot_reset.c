@@ -33,26 +33,26 @@ static void expect_clean_reset(const char *method, const char *announce)
 
 Test(boot_reset, kbc_command_fe_with_no_reboot_exits_0)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	expect_clean_reset("kbc", "reset: keyboard controller command 0xFE\n");
 }
 
 Test(boot_reset, kbc_output_port_reset_line_low_exits_0)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	expect_clean_reset("kbc-d1", "reset: keyboard controller output port 0xFC");
 }
 
 Test(boot_reset, port92_bit0_with_no_reboot_exits_0)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	/* the guest first sets A20 through 0x92 with a read-modify-write, which must not reset */
 	expect_clean_reset("port92", "reset: port 0x92 bit 0\n");
 }
 
 Test(boot_reset, without_no_reboot_a_reset_boots_the_guest_again)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char how[96];
 	struct run_result r;
 	const char *extra[] = {"-m", "8", "-append", "kbc", NULL};

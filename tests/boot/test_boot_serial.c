@@ -23,7 +23,7 @@ static long read_small_file(const char *path, char *buf, size_t size)
 
 Test(boot_serial, file_destination_gets_the_output_and_stdout_none)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char dir[PATH_MAX], path[PATH_MAX + 32], arg[PATH_MAX + 64], how[96], log[4096];
 	struct run_result r;
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0, "mkdtemp failed");
@@ -47,7 +47,7 @@ Test(boot_serial, file_destination_gets_the_output_and_stdout_none)
 
 Test(boot_serial, file_destination_in_a_missing_directory_is_refused)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char dir[PATH_MAX], arg[PATH_MAX + 32], how[96];
 	struct run_result r;
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0, "mkdtemp failed");
@@ -67,7 +67,7 @@ Test(boot_serial, file_destination_in_a_missing_directory_is_refused)
 
 Test(boot_serial, none_discards_the_output_and_keeps_the_status)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	char how[96];
 	struct run_result r;
 	const char *extra[] = {"-m", "8", "-serial", "none", NULL};

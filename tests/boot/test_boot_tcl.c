@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include "tests/boot/app_run.h"
-#include "vmm/kvm_host.h"
 
 /*
  * On kvm_pvm a Linux kernel boots up to "Run /init" and no further (its first system call
  * lands at entry_SYSCALL_64 still in user mode, guests/tcl/README.md): the tests that go
- * past it skip there, saying so. panic=-1 turns the init process's death into a reset,
- * which -no-reboot turns into the end of the VM, so those runs end by themselves.
+ * past it need TIER_KVM_USERSPACE, so on such a host they run in the nested tier instead.
+ * panic=-1 turns the init process's death into a reset, which -no-reboot turns into the
+ * end of the VM, so those runs end by themselves.
  */
 #define TCL_TIMEOUT_S 240
 
@@ -20,19 +20,6 @@
 #define TCL_PVM_ARGS "noxsave clearcpuid=308,151,141 rodata=off"
 #define TCL_CODES    "base norestore text superuser nodhcp nortc"
 #define TCL_BASE     "console=ttyS0 panic=-1 reboot=k " TCL_PVM_ARGS " " TCL_CODES
-
-static bool on_kvm_pvm(void)
-{
-	return kvm_backend_detect() == KVM_BACKEND_PVM;
-}
-
-#define REQUIRE_USER_MODE_KVM()                                                                    \
-	do {                                                                                       \
-		if (on_kvm_pvm())                                                                  \
-			cr_skip_test("kvm_pvm: Linux cannot reach user space here (its first "     \
-				     "system call lands at entry_SYSCALL_64 in user mode); "       \
-				     "needs hardware KVM");                                        \
-	} while (0)
 
 /*
  * Direct boot: run -m 32 -kernel KERNEL -initrd core.gz -append "TCL_BASE extra" -no-reboot,
@@ -56,7 +43,7 @@ static void tcl_direct(struct app_run *run, const char *kernel, const char *extr
 
 Test(boot_tcl, vmlinux_by_the_64_bit_entry_reaches_run_init)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinux", "tinyvmm.app=hello tinyvmm.count=1", NULL);
 	cr_assert(!run.r.timed_out, "no end within %u s:\n%s\n%s", TCL_TIMEOUT_S, run.r.out,
@@ -69,8 +56,7 @@ Test(boot_tcl, vmlinux_by_the_64_bit_entry_reaches_run_init)
 
 Test(boot_tcl, hello_through_bootlocal_then_poweroff)
 {
-	HARNESS_REQUIRE_KVM();
-	REQUIRE_USER_MODE_KVM();
+	TIER_REQUIRE(TIER_KVM_USERSPACE);
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinux",
 		   "tinyvmm.app=hello tinyvmm.count=3 tinyvmm.period=1s", NULL);
@@ -90,8 +76,7 @@ Test(boot_tcl, hello_through_bootlocal_then_poweroff)
 
 Test(boot_tcl, pattern_by_bzimage_computes_fib_and_sleeps_what_it_should)
 {
-	HARNESS_REQUIRE_KVM();
-	REQUIRE_USER_MODE_KVM();
+	TIER_REQUIRE(TIER_KVM_USERSPACE);
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinuz",
 		   "tinyvmm.app=pattern tinyvmm.pattern=B tinyvmm.n=20 tinyvmm.sleep=2s "
@@ -111,8 +96,7 @@ Test(boot_tcl, pattern_by_bzimage_computes_fib_and_sleeps_what_it_should)
 
 Test(boot_tcl, a_reboot_in_the_guest_ends_the_vm_with_status_0)
 {
-	HARNESS_REQUIRE_KVM();
-	REQUIRE_USER_MODE_KVM();
+	TIER_REQUIRE(TIER_KVM_USERSPACE);
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinux",
 		   "tinyvmm.app=context tinyvmm.n=20 tinyvmm.end=reboot", NULL);
@@ -125,8 +109,7 @@ Test(boot_tcl, a_reboot_in_the_guest_ends_the_vm_with_status_0)
 
 Test(boot_tcl, host_app_arguments_and_bad_ones)
 {
-	HARNESS_REQUIRE_KVM();
-	REQUIRE_USER_MODE_KVM();
+	TIER_REQUIRE(TIER_KVM_USERSPACE);
 	/* -app replaces the command line's app: what tinyvmm pop --app relies on */
 	struct app_run run;
 	tcl_direct(&run, "guests/tcl/vmlinux", "tinyvmm.app=hello", "app=pattern pattern=Q");
@@ -140,21 +123,19 @@ Test(boot_tcl, host_app_arguments_and_bad_ones)
 
 Test(boot_tcl, grub_loads_the_kernel_and_initrd_from_the_ide_disk)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM_USERSPACE);
 	char img[256];
 	app_build_file(img, sizeof(img), "images/tcl.img");
 	/* hello runs forever: the harness ends it once the time is up */
 	const char *args[] = {"run", "-m", "32", "-hda", img, "-snapshot", "-no-reboot", NULL};
 	struct app_run run;
-	app_run_tinyvmm(&run, args, on_kvm_pvm() ? 60 : 90);
+	app_run_tinyvmm(&run, args, 90);
 	app_expect_out(&run, "[Linux-bzImage, setup=");
 	app_expect_out(&run, "[Linux-initrd @ ");
-	if (!on_kvm_pvm()) {
-		app_expect_out(&run, "tc-config: ");
-		app_expect_out(&run, "Starting infinite loop");
-		app_expect_out(&run, "Sleeping. Count 2");
-		double gap = app_lap_time(&run, 2) - app_lap_time(&run, 1);
-		cr_assert(gap > 0.9 && gap < 1.1, "hello lines %.3f s apart", gap);
-	}
+	app_expect_out(&run, "tc-config: ");
+	app_expect_out(&run, "Starting infinite loop");
+	app_expect_out(&run, "Sleeping. Count 2");
+	double gap = app_lap_time(&run, 2) - app_lap_time(&run, 1);
+	cr_assert(gap > 0.9 && gap < 1.1, "hello lines %.3f s apart", gap);
 	app_run_done(&run);
 }

@@ -28,12 +28,12 @@ static void run_rate_guest(const char *name)
 
 Test(boot_timers, rtc_periodic_1024hz_within_15_percent)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	run_rate_guest("rtc_rate");
 }
 
 Test(boot_timers, pit_mode2_1000hz_within_15_percent)
 {
-	HARNESS_REQUIRE_KVM();
+	TIER_REQUIRE(TIER_KVM);
 	run_rate_guest("pit_rate");
 }

@@ -95,7 +95,7 @@ if [ ! -c /dev/kvm ]; then
 	poweroff -f
 fi
 cd /payload/build
-export TINYVMM_BUILD=/payload/build HOME=/tmp TMPDIR=/tmp
+export TINYVMM_BUILD=/payload/build HOME=/tmp TMPDIR=/tmp TINYVMM_TIER=nested
 sh -c "$(cat /payload/cmd)"
 echo "TINYVMM-NESTED-EXIT $?"
 poweroff -f

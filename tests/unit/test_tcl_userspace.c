@@ -419,14 +419,12 @@ static void sh(const char *script, const char *arg1, const char *arg2)
 }
 
 /*
- * Boxed runs need root (namespaces, chroot, /init's mounts); elsewhere they are skipped
- * with the reason, never passed.
+ * Boxed runs need root (namespaces, chroot, /init's mounts); elsewhere the nested tier runs
+ * them (as root), never passed here.
  */
 static void require_root(void)
 {
-	if (geteuid() != 0)
-		cr_skip_test("running core.gz's /init in namespaces needs root (this is uid %u)",
-			     (unsigned)geteuid());
+	TIER_REQUIRE(TIER_ROOT);
 }
 
 /*
@@ -460,11 +458,11 @@ static struct run *boot(const char *stop_when, unsigned timeout_ms)
 	struct run *r = new_run();
 	int err = run(&o, r);
 	if (err == -EPERM || err == -EINVAL || err == -ENOSYS || err == -ENOSPC || err == -EUSERS)
-		cr_skip_test("namespaces unavailable here (clone: %s)", strerror(-err));
+		TIER_SKIP("namespaces unavailable here (clone: %s)", strerror(-err));
 	cr_assert_eq(err, 0, "clone: %s", strerror(-err));
 	char *failed = strstr(r->out, SETUP_FAILED);
 	if (r->exited && r->status == SETUP_STATUS && failed)
-		cr_skip_test("cannot set up the box: %.*s", (int)strcspn(failed, "\n"), failed);
+		TIER_SKIP("cannot set up the box: %.*s", (int)strcspn(failed, "\n"), failed);
 	return r;
 }
 

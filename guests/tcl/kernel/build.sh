@@ -9,6 +9,9 @@
 set -euo pipefail
 
 die() { echo "tcl kernel: $*" >&2; exit 1; }
+# Any command that fails without its own message still says where, and where the log is.
+log=""
+trap 'echo "tcl kernel: line $LINENO failed: $BASH_COMMAND${log:+ (log: $log)}" >&2' ERR
 [ $# -eq 1 ] || die "usage: $0 OUT_DIR"
 OUT=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -43,14 +46,21 @@ if [ ! -e "$CACHE/done" ]; then
 	fi
 	# A finished build of the same source starts this one off: Kbuild rebuilds exactly
 	# what the changed configuration touches, in minutes instead of the whole tree.
-	seed=$(ls -td "$ROOT"/*/done 2>/dev/null | while read -r d; do
-		d=${d%/done}; [ "$(cat "$d/source" 2>/dev/null)" = "$ver" ] && { echo "$d"; break; }; done)
+	# (On the first build there is none: the glob matches nothing, which is not an error.)
+	seed=""
+	for d in $(ls -td "$ROOT"/*/done 2>/dev/null || true); do
+		d=${d%/done}
+		if [ "$(cat "$d/source" 2>/dev/null || true)" = "$ver" ]; then
+			seed=$d
+			break
+		fi
+	done
 	if [ -n "$seed" ]; then
 		rm -rf "$CACHE/obj"
 		cp -a "$seed/obj" "$CACHE/obj"
 	fi
-	echo "$ver" >"$CACHE/source"
 	log=$CACHE/build.log
+	echo "$ver" >"$CACHE/source"
 	kmake() { make -C "$SRC" O="$CACHE/obj" ARCH=x86_64 -j"$(nproc)" "$@" >>"$log" 2>&1; }
 	kmake KCONFIG_ALLCONFIG="$FRAG" allnoconfig || die "configuration failed: $log"
 	# Kconfig drops what it cannot satisfy without a word: every line of the fragment must
