@@ -18,6 +18,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "tinyvmm setup: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# apt's chatter goes to a log kept only when something fails, so the failure can be read.
+log=$(mktemp /tmp/tinyvmm-setup.XXXXXX.log)
+fail() {
+	echo "tinyvmm setup: $1 failed; its last lines (the whole log: $log):" >&2
+	tail -15 "$log" >&2
+	exit 1
+}
+apt-get update -qq >>"$log" 2>&1 || fail "apt-get update"
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y -qq --no-install-recommends $missing >>"$log" 2>&1 || fail "apt-get install$missing"
+rm -f "$log"

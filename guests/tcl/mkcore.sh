@@ -32,8 +32,15 @@ epoch=${SOURCE_DATE_EPOCH:-1325376000}
 
 die() {
 	echo "mkcore: $*" >&2
+	said=1
 	exit 1
 }
+# set -e ends the script at any failing command; say so when die() did not already.
+said_why() {
+	rc=$?
+	[ "$rc" = 0 ] || [ -n "${said:-}" ] || echo "mkcore: a step failed (exit $rc) building $out_gz" >&2
+}
+trap said_why EXIT
 
 [ -x "$busybox" ] || die "$busybox: not found (Debian package busybox-static)"
 # The guest has no libc and no loader: a dynamically linked busybox would not even start.
@@ -50,7 +57,7 @@ mkdir -p "$out_dir"
 stage=$(mktemp -d "$out_dir/.core-stage.XXXXXX")
 tmp_cpio="$out_cpio.tmp.$$"
 tmp_gz="$out_gz.tmp.$$"
-trap 'rm -rf "$stage" "$tmp_cpio" "$tmp_gz"' EXIT INT TERM
+trap 'said_why; rm -rf "$stage" "$tmp_cpio" "$tmp_gz"' EXIT INT TERM
 
 # The skeleton: what busybox init and the scripts expect to exist before /init mounts over
 # proc, sys, dev, tmp and run.

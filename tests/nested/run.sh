@@ -34,7 +34,8 @@ KDIR=$CACHE/$kpkg
 if [ ! -f "$KDIR/ready" ]; then
 	echo "nested-kvm: fetching $kpkg into $KDIR (once per machine)"
 	rm -rf "$KDIR" && mkdir -p "$KDIR/dl" || die "cannot create $KDIR"
-	(cd "$KDIR/dl" && apt-get download -q "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+	(cd "$KDIR/dl" && apt-get download -q "$kpkg" >"$KDIR/download.log" 2>&1) ||
+		die "apt-get download $kpkg failed: $(tail -3 "$KDIR/download.log" | tr '\n' ' ')(log: $KDIR/download.log)"
 	dpkg-deb -x "$KDIR"/dl/*.deb "$KDIR/x" || die "cannot unpack $kpkg"
 	cp "$KDIR"/x/boot/vmlinuz-* "$KDIR/vmlinuz" || die "no kernel in $kpkg"
 	mkdir -p "$KDIR/mod"
