@@ -18,6 +18,7 @@
 #include "cli/file_blob.h"
 #include "cli/report_log.h"
 #include "cli/run_opts.h"
+#include "cli/run_watch.h"
 #include "cli/stdin_pump.h"
 #include "devices/sink.h"
 #include "vmm/kvm_host.h"
@@ -195,7 +196,7 @@ static int load_guest(struct vm *vm, const struct boot_request *req, const struc
 static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		     const struct vm_config *cfg, const struct run_files *files,
 		     const struct boot_request *req, const struct run_opts *o,
-		     struct vm_result *result)
+		     struct run_watch *watch, struct vm_result *result)
 {
 	char err[320];
 	struct vm *vm = NULL;
@@ -214,13 +215,15 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		(void)stdin_pump_start(&pump, STDIN_FILENO, &vm->dev.com1);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	vm_run(vm, result);
+	run_watch_vm(watch, vm, o->screen == SCREEN_LIVE, result);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stdin_pump_stop(&pump);
 	if (o->exit_stats)
 		exit_report_print(
 		    stderr, vm, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (o->screen_at_exit)
+	if (watch->stopped_by)
+		fprintf(stderr, "tinyvmm: vm '%s' %s\n", vm->name, result->message);
+	if (o->screen == SCREEN_EXIT)
 		print_screen(vm);
 	vm_destroy(vm);
 	return -1;
@@ -283,26 +286,31 @@ int run_cmd(int argc, char **argv)
 	cfg.name = o.name ? o.name : (kpath ? basename(kpath) : "vm");
 
 	struct timer_service ts;
-	int r = vcpu_signal_setup();
+	/* before any thread starts: every thread inherits SIGINT/SIGTERM blocked */
+	struct run_watch watch = {.sig_fd = -1};
+	int r = run_watch_open(&watch);
+	if (!r)
+		r = vcpu_signal_setup();
 	if (!r)
 		r = timer_service_start(&ts);
 	if (r) {
 		fprintf(stderr, "tinyvmm: cannot start: %s\n", strerror(-r));
 		status = TVMM_EXIT_HOST;
-		goto out_serial;
+		goto out_watch;
 	}
 	for (;;) {
 		struct vm_result res;
-		status = boot_once(&kvm, &ts, &cfg, &files, &req, &o, &res);
+		status = boot_once(&kvm, &ts, &cfg, &files, &req, &o, &watch, &res);
 		if (status >= 0)
 			break;
-		if (res.end == VM_END_RESET && !o.no_reboot)
+		if (res.end == VM_END_RESET && !o.no_reboot && !watch.stopped_by)
 			continue;
 		status = report_end(cfg.name, &res);
 		break;
 	}
 	timer_service_stop(&ts);
-out_serial:
+out_watch:
+	run_watch_close(&watch);
 	free(kpath);
 	report_log_close(&rlog);
 out_serial_only:

@@ -58,8 +58,10 @@ void run_opts_usage(void)
 	       "                      are kept; the rest is counted and dropped), or none\n"
 	       "  -smp N              vCPUs (default 1); APs wait for INIT/SIPI\n"
 	       "  -no-reboot          a guest reset ends the VM (status 0) instead of rebooting\n"
-	       "  -screen exit|none   print the VGA text screen (0xB8000) on stderr when the VM\n"
-	       "                      ends, if the guest wrote to it (default exit)\n"
+	       "  -screen exit|live|none  the VGA text screen (0xB8000): exit prints it on\n"
+	       "                      stderr when the VM ends, however it ends, if the guest\n"
+	       "                      wrote to it (default); live follows it while the VM runs:\n"
+	       "                      redrawn on a terminal, else its new lines on stdout\n"
 	       "  -exit-stats         print the exits to user space when the VM ends: by kind,\n"
 	       "                      by device and by BIOS service (stderr)\n"
 	       "  -report DEST        write the guest's reports (guests/apps/report_abi.h: app\n"
@@ -72,10 +74,11 @@ void run_opts_usage(void)
 	       "  -h, --help          this text\n"
 	       "\n"
 	       "Exit status: the guest's isa-debug-exit status ((v << 1) | 1, port 0xf4) when it\n"
-	       "used it; 0 when the guest powered off or reset with -no-reboot; 4 when the guest\n"
-	       "crashed (triple fault, KVM internal error, failed entry); 2 for bad usage or\n"
-	       "input, including a missing /dev/kvm; 6 when the host failed (out of memory);\n"
-	       "8 when firmware boot found no bootable disk.\n");
+	       "used it; 0 when the guest powered off or reset with -no-reboot, or when SIGINT\n"
+	       "or SIGTERM stopped the VM; 4 when the guest crashed (triple fault, KVM internal\n"
+	       "error, failed entry); 2 for bad usage or input, including a missing /dev/kvm;\n"
+	       "6 when the host failed (out of memory); 8 when firmware boot found no bootable\n"
+	       "disk.\n");
 }
 
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
@@ -85,7 +88,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 	o->smp = 1;
 	o->serial = SERIAL_STDIO;
 	o->pit = VM_PIT_USER;
-	o->screen_at_exit = true;
+	o->screen = SCREEN_EXIT;
 
 	for (int i = 0; i < argc; i++) {
 		const char *name = opt_name(argv[i]);
@@ -193,10 +196,15 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 				return usage_error(err, errlen, "-pit '%s': expected user or kvm",
 						   v);
 		} else if (!strcmp(name, "screen")) {
-			if (strcmp(v, "exit") && strcmp(v, "none"))
+			if (!strcmp(v, "exit"))
+				o->screen = SCREEN_EXIT;
+			else if (!strcmp(v, "live"))
+				o->screen = SCREEN_LIVE;
+			else if (!strcmp(v, "none"))
+				o->screen = SCREEN_NONE;
+			else
 				return usage_error(err, errlen,
-						   "-screen '%s': expected exit or none", v);
-			o->screen_at_exit = !strcmp(v, "exit");
+						   "-screen '%s': expected exit, live or none", v);
 		} else if (!strcmp(name, "load-addr")) {
 			if (parse_u64(v, UINT64_MAX, &n) || n == 0 || (n & 0xFFF))
 				return usage_error(err, errlen,

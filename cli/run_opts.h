@@ -10,6 +10,13 @@
 
 enum serial_kind { SERIAL_STDIO, SERIAL_FILE, SERIAL_NONE };
 
+/* What becomes of the guest's VGA text screen (-screen). */
+enum screen_kind {
+	SCREEN_EXIT, /* printed on stderr when the VM ends, however it ends, unless blank */
+	SCREEN_LIVE, /* followed while the VM runs (cli/screen_live.h), on stdout */
+	SCREEN_NONE,
+};
+
 struct run_opts {
 	uint64_t ram_bytes;
 	unsigned smp;
@@ -25,10 +32,10 @@ struct run_opts {
 	enum serial_kind serial;
 	const char *serial_path;
 	bool no_reboot;
-	bool screen_at_exit; /* print the VGA text screen when the VM ends, unless blank */
-	bool exit_stats;     /* print the exits taken, by kind, device and BIOS service */
-	const char *report;  /* "stderr" or a file path for the guest's reports; NULL: none */
-	const char *app;     /* app command line offered to the guest on the report port */
+	enum screen_kind screen;
+	bool exit_stats;    /* print the exits taken, by kind, device and BIOS service */
+	const char *report; /* "stderr" or a file path for the guest's reports; NULL: none */
+	const char *app;    /* app command line offered to the guest on the report port */
 	enum vm_pit_kind pit;
 	uint64_t load_addr; /* flat 64-bit image, 0 = not flat */
 	bool help;

@@ -2,15 +2,18 @@
 #include "population/guest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "vmm/clock.h"
+#include "vmm/platform/vga_text.h"
 #include "vmm/vm_firmware.h"
 
 int guest_init(struct pop_guest *g, unsigned index, unsigned group, enum guest_type type,
@@ -154,6 +157,7 @@ int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct 
 	int r;
 	if (!bf->direct && (r = boot_files_disk(bf, &g->disk, &why)))
 		return failed(g, r, "image '%s': %s", bf->image, why);
+	g->logs_dir = env->logs_dir;
 	if (env->logs_dir) {
 		char path[PATH_MAX];
 		if (snprintf(path, sizeof(path), "%s/%s.log", env->logs_dir, g->name) >=
@@ -201,11 +205,30 @@ int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct 
 	return 0;
 }
 
+/* The guest's last text screen as DIR/NAME.screen, when it wrote one (many guests of the
+ * thesis's era show their state only there). Best effort: the serial log is the record. */
+static void save_screen(const struct pop_guest *g)
+{
+	if (!g->logs_dir || vga_text_blank(&g->vm->mem))
+		return;
+	char path[PATH_MAX], text[VGA_TEXT_RENDER_MAX];
+	if (snprintf(path, sizeof(path), "%s/%s.screen", g->logs_dir, g->name) >= (int)sizeof(path))
+		return;
+	size_t len = vga_text_render(&g->vm->mem, text, sizeof(text));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	ssize_t n = write(fd, text, len < sizeof(text) ? len : sizeof(text) - 1);
+	(void)n;
+	close(fd);
+}
+
 void guest_release(struct pop_guest *g)
 {
 	if (!g->vm)
 		return;
 	vm_wait(g->vm, &g->result);
+	save_screen(g);
 	g->exits = vm_exit_count(g->vm);
 	g->cpu_ns = vm_cpu_ns(g->vm);
 	if (!g->end_ns)

@@ -61,6 +61,7 @@ struct pop_guest {
 	struct fd_sink log;
 	struct char_sink log_sink;
 	bool has_log;
+	const char *logs_dir;	       /* --logs: where the log, and the last text screen, go */
 	_Atomic uint64_t serial_bytes; /* everything the guest wrote to COM1 */
 	struct endq *endq;
 
@@ -91,7 +92,10 @@ void guest_fini(struct pop_guest *g);
 int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct boot_files *bf,
 		 const struct guest_env *env);
 
-/* After its index came out of the queue: joins and frees the VM, keeping how it ended. */
+/*
+ * After its index came out of the queue: joins and frees the VM, keeping how it ended.
+ * With --logs, a text screen the guest wrote on is kept beside its log (TYPE_K.screen).
+ */
 void guest_release(struct pop_guest *g);
 
 /* Exits and vCPU time so far (a running guest's live figures, an ended one's totals). */

@@ -31,7 +31,8 @@ static const char *first_unmet(unsigned needs, char *buf, size_t size)
 	if (needs & (TIER_KVM | TIER_KVM_USERSPACE)) {
 		int err = kvm_errno();
 		if (err) {
-			snprintf(buf, size, "needs KVM: no usable /dev/kvm here (%s)", strerror(err));
+			snprintf(buf, size, "needs KVM: no usable /dev/kvm here (%s)",
+				 strerror(err));
 			return buf;
 		}
 	}

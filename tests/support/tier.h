@@ -1,4 +1,5 @@
-/* Which test tier may run a test: what a test needs of its machine, and what happens where that is missing. */
+/* Which test tier may run a test: what a test needs of its machine, and what happens where that is
+ * missing. */
 #ifndef TINYVMM_TESTS_SUPPORT_TIER_H
 #define TINYVMM_TESTS_SUPPORT_TIER_H
 

@@ -96,7 +96,7 @@ Test(cli_args, every_documented_option_is_accepted)
 	    "-hdb",	 "s.img",      "-boot",	  "c",
 	    "-snapshot", "-load-addr", "0x200000"};
 	cr_assert_eq(parse(&o, err, a, 19), 0, "%s", err);
-	cr_assert(!o.screen_at_exit);
+	cr_assert_eq(o.screen, SCREEN_NONE);
 	cr_assert_eq(o.pit, VM_PIT_KERNEL);
 	cr_assert_str_eq(o.fda, "f.img");
 	cr_assert_str_eq(o.hdb, "s.img");
@@ -189,4 +189,19 @@ Test(cli_args, app_arguments_for_the_report_port)
 	const char *toolong[] = {"-kernel", "k", "-app", big};
 	cr_assert_eq(parse(&o, err, toolong, 4), -EINVAL);
 	cr_assert(strstr(err, "-app"), "%s", err);
+}
+
+Test(cli_args, screen_live_and_a_bad_screen_value)
+{
+	struct run_opts o;
+	char err[256];
+	const char *live[] = {"-kernel", "k", "-screen", "live"};
+	cr_assert_eq(parse(&o, err, live, 4), 0, "%s", err);
+	cr_assert_eq(o.screen, SCREEN_LIVE);
+	const char *dflt[] = {"-kernel", "k"};
+	cr_assert_eq(parse(&o, err, dflt, 2), 0, "%s", err);
+	cr_assert_eq(o.screen, SCREEN_EXIT);
+	const char *bad[] = {"-kernel", "k", "-screen", "vga"};
+	cr_assert_eq(parse(&o, err, bad, 4), -EINVAL);
+	cr_assert_str_eq(err, "-screen 'vga': expected exit, live or none");
 }

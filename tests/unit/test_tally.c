@@ -1,4 +1,5 @@
-/* make test's own counting: tests/criterion_results.awk and tests/tally.awk on made-up logs and records. */
+/* make test's own counting: tests/criterion_results.awk and tests/tally.awk on made-up logs and
+ * records. */
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <stdio.h>
@@ -98,8 +99,8 @@ Test(tally, skips_are_counted_and_grouped_by_reason)
 		"host\tpass\ta/four\t\n",
 		&r);
 	cr_expect_eq(r.status, 0, "skips alone do not fail the run");
-	cr_expect(strstr(r.out, "  2 x needs KVM (the nested tier is off) (e.g. a/") != NULL,
-		  "%s", r.out);
+	cr_expect(strstr(r.out, "  2 x needs KVM (the nested tier is off) (e.g. a/") != NULL, "%s",
+		  r.out);
 	cr_expect(strstr(r.out, "  1 x needs a floppy (e.g. a/three)") != NULL, "%s", r.out);
 	cr_expect_str_eq(last_line(&r), "[====] Synthesis: Tested: 1 | Passing: 1 | Failing: 0 | "
 					"Crashing: 0 | Skipped: 3\n");
