@@ -40,6 +40,10 @@ struct fake_vcpu {
 	struct kvm_fpu fpu;
 	int injected;
 	unsigned vector;
+	int set_regs_calls, set_sregs_calls, unblock_calls, faults;
+	unsigned fault_vector;
+	uint32_t fault_code;
+	int fail_set_sregs;
 };
 
 static int f_get_regs(void *c, struct kvm_regs *r)
@@ -50,6 +54,29 @@ static int f_get_regs(void *c, struct kvm_regs *r)
 static int f_set_regs(void *c, const struct kvm_regs *r)
 {
 	((struct fake_vcpu *)c)->regs = *r;
+	((struct fake_vcpu *)c)->set_regs_calls++;
+	return 0;
+}
+static int f_set_sregs(void *c, const struct kvm_sregs *s)
+{
+	struct fake_vcpu *f = c;
+	if (f->fail_set_sregs)
+		return -22;
+	f->sregs = *s;
+	f->set_sregs_calls++;
+	return 0;
+}
+static int f_inject_fault(void *c, unsigned v, uint32_t code)
+{
+	struct fake_vcpu *f = c;
+	f->faults++;
+	f->fault_vector = v;
+	f->fault_code = code;
+	return 0;
+}
+static int f_end_iret_blocking(void *c)
+{
+	((struct fake_vcpu *)c)->unblock_calls++;
 	return 0;
 }
 static int f_get_sregs(void *c, struct kvm_sregs *s)
@@ -89,8 +116,15 @@ static void setup(void)
 	memset(&env, 0, sizeof(env));
 	env.bus = &bus;
 	env.mem = &mem;
-	env.acc =
-	    (struct vcpu_access){f_get_regs, f_set_regs, f_get_sregs, f_get_fpu, f_inject, &cpu};
+	env.acc = (struct vcpu_access){.get_regs = f_get_regs,
+				       .set_regs = f_set_regs,
+				       .get_sregs = f_get_sregs,
+				       .get_fpu = f_get_fpu,
+				       .inject_exception = f_inject,
+				       .set_sregs = f_set_sregs,
+				       .inject_fault = f_inject_fault,
+				       .end_iret_blocking = f_end_iret_blocking,
+				       .ctx = &cpu};
 	run = calloc(1, RUN_SIZE);
 }
 
@@ -323,3 +357,4 @@ Test(exit_dispatch, the_service_port_bypasses_the_bus)
 	cr_assert_eq(svc_calls, 2);
 	cr_assert_eq(dev.nout, 4);
 }
+
