@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vmm/emul_fixup.h"
+#include "vmm/emul_iret.h"
 #include "vmm/gva.h"
 
 #define VEC_BP 3
@@ -96,6 +97,50 @@ static size_t insn_bytes(struct exit_env *env, struct kvm_run *run, const struct
 	return gva_read(env->mem, &g, linear, buf, cap);
 }
 
+/* An IRET outside real mode: emul_iret decides, this only carries its result to the vCPU. */
+static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
+				struct kvm_sregs *sregs, const uint8_t *insn, size_t n)
+{
+	const unsigned long long rip = regs->rip;
+	const unsigned cpl = sregs->ss.dpl & 3;
+	struct iret_result r;
+	enum iret_status st = emul_iret(insn, n, env->mem, regs, sregs, &r);
+	if (st == IRET_REFUSED) {
+		char hex[64];
+		format_bytes(hex, sizeof(hex), insn, n > 8 ? 8 : n);
+		return crash(env, "cannot complete iret at RIP 0x%llx (CPL %u, bytes %s): %s", rip,
+			     cpl, hex, r.why);
+	}
+	if (!env->acc.set_sregs || !env->acc.inject_fault || !env->acc.end_iret_blocking)
+		return crash(env, "cannot complete iret at RIP 0x%llx: no vCPU accessors", rip);
+	/* An IRET lifts NMI blocking even when it faults (the SDM's VMX chapter says so). */
+	if (env->acc.end_iret_blocking(env->acc.ctx))
+		return crash(env, "cannot complete iret at RIP 0x%llx: NMI and shadow state", rip);
+	if (st == IRET_FAULT) {
+		if (env->acc.inject_fault(env->acc.ctx, r.vector, r.error_code))
+			return crash(env,
+				     "cannot deliver exception %u (error code 0x%x) for iret at "
+				     "RIP 0x%llx",
+				     r.vector, r.error_code, rip);
+		env->stats.fixups++;
+		return EXIT_CONTINUE;
+	}
+	if (r.mark_accessed) {
+		/* a locked OR, as the CPU sets the bit, so a vCPU writing the GDT loses nothing */
+		uint8_t *type = gmem_ptr(env->mem, r.accessed_gpa, 1);
+		if (!type)
+			return crash(env,
+				     "cannot complete iret at RIP 0x%llx: CS descriptor not in RAM",
+				     rip);
+		__atomic_fetch_or(type, 1, __ATOMIC_SEQ_CST);
+	}
+	if ((r.sregs_changed && env->acc.set_sregs(env->acc.ctx, sregs)) ||
+	    env->acc.set_regs(env->acc.ctx, regs))
+		return crash(env, "cannot complete iret at RIP 0x%llx: registers not written", rip);
+	env->stats.fixups++;
+	return EXIT_CONTINUE;
+}
+
 static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_run *run)
 {
 	struct kvm_regs regs;
@@ -106,6 +151,8 @@ static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_ru
 
 	uint8_t insn[15];
 	size_t n = insn_bytes(env, run, &sregs, regs.rip, insn, sizeof(insn));
+	if (emul_iret_match(insn, n))
+		return do_iret(env, &regs, &sregs, insn, n);
 	unsigned cpl = sregs.cs.selector & 3;
 	struct fixup f = emul_fixup_decode(insn, n, cpl);
 

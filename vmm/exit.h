@@ -19,6 +19,13 @@ struct vcpu_access {
 	int (*get_sregs)(void *ctx, struct kvm_sregs *s);
 	int (*get_fpu)(void *ctx, struct kvm_fpu *f);
 	int (*inject_exception)(void *ctx, unsigned vector);
+	int (*set_sregs)(void *ctx, const struct kvm_sregs *s);
+	/* A fault that pushes an error code (#GP, #SS, #NP), delivered before the next
+	 * instruction. */
+	int (*inject_fault)(void *ctx, unsigned vector, uint32_t error_code);
+	/* What executing an IRET ends: NMI blocking, and the interrupt shadow an STI or MOV SS
+	 * before it left. */
+	int (*end_iret_blocking)(void *ctx);
 	void *ctx;
 };
 

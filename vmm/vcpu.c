@@ -48,9 +48,13 @@ static int acc_get_fpu(void *ctx, struct kvm_fpu *f)
 	return ioctl(((struct vcpu *)ctx)->fd, KVM_GET_FPU, f) ? -errno : 0;
 }
 
-static int acc_inject(void *ctx, unsigned vector)
+static int acc_set_sregs(void *ctx, const struct kvm_sregs *s)
 {
-	struct vcpu *c = ctx;
+	return ioctl(((struct vcpu *)ctx)->fd, KVM_SET_SREGS, s) ? -errno : 0;
+}
+
+static int inject(struct vcpu *c, unsigned vector, bool has_error_code, uint32_t error_code)
+{
 	struct kvm_vcpu_events ev;
 	if (ioctl(c->fd, KVM_GET_VCPU_EVENTS, &ev))
 		return -errno;
@@ -58,9 +62,35 @@ static int acc_inject(void *ctx, unsigned vector)
 		return -EBUSY;
 	ev.exception.injected = 1;
 	ev.exception.nr = (uint8_t)vector;
-	ev.exception.has_error_code = 0;
-	ev.exception.error_code = 0;
+	ev.exception.has_error_code = has_error_code;
+	ev.exception.error_code = has_error_code ? error_code : 0;
 	ev.flags = 0; /* leave NMI, SIPI and shadow state as they are */
+	return ioctl(c->fd, KVM_SET_VCPU_EVENTS, &ev) ? -errno : 0;
+}
+
+static int acc_inject(void *ctx, unsigned vector)
+{
+	return inject(ctx, vector, false, 0);
+}
+
+static int acc_inject_fault(void *ctx, unsigned vector, uint32_t error_code)
+{
+	return inject(ctx, vector, true, error_code);
+}
+
+static int acc_end_iret_blocking(void *ctx)
+{
+	struct vcpu *c = ctx;
+	struct kvm_vcpu_events ev;
+	if (ioctl(c->fd, KVM_GET_VCPU_EVENTS, &ev))
+		return -errno;
+	if (!ev.nmi.masked && !ev.interrupt.shadow)
+		return 0; /* the usual case: one ioctl */
+	ev.nmi.masked = 0;
+	ev.interrupt.shadow = 0;
+	/* nmi.masked is always written; the shadow only with its flag; NMI pending and SIPI
+	 * stay as the kernel has them */
+	ev.flags = KVM_VCPUEVENT_VALID_SHADOW;
 	return ioctl(c->fd, KVM_SET_VCPU_EVENTS, &ev) ? -errno : 0;
 }
 
@@ -89,6 +119,9 @@ int vcpu_create(struct vcpu *c, struct vm *vm, unsigned index)
 	    .get_sregs = acc_get_sregs,
 	    .get_fpu = acc_get_fpu,
 	    .inject_exception = acc_inject,
+	    .set_sregs = acc_set_sregs,
+	    .inject_fault = acc_inject_fault,
+	    .end_iret_blocking = acc_end_iret_blocking,
 	    .ctx = c,
 	};
 	return 0;

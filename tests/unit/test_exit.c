@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vmm/emul_fixup.h"
+#include "vmm/emul_iret.h"
 #include "vmm/exit.h"
 
 #define RUN_SIZE 4096
@@ -40,6 +41,10 @@ struct fake_vcpu {
 	struct kvm_fpu fpu;
 	int injected;
 	unsigned vector;
+	int set_regs_calls, set_sregs_calls, unblock_calls, faults;
+	unsigned fault_vector;
+	uint32_t fault_code;
+	int fail_set_sregs;
 };
 
 static int f_get_regs(void *c, struct kvm_regs *r)
@@ -50,6 +55,29 @@ static int f_get_regs(void *c, struct kvm_regs *r)
 static int f_set_regs(void *c, const struct kvm_regs *r)
 {
 	((struct fake_vcpu *)c)->regs = *r;
+	((struct fake_vcpu *)c)->set_regs_calls++;
+	return 0;
+}
+static int f_set_sregs(void *c, const struct kvm_sregs *s)
+{
+	struct fake_vcpu *f = c;
+	if (f->fail_set_sregs)
+		return -22;
+	f->sregs = *s;
+	f->set_sregs_calls++;
+	return 0;
+}
+static int f_inject_fault(void *c, unsigned v, uint32_t code)
+{
+	struct fake_vcpu *f = c;
+	f->faults++;
+	f->fault_vector = v;
+	f->fault_code = code;
+	return 0;
+}
+static int f_end_iret_blocking(void *c)
+{
+	((struct fake_vcpu *)c)->unblock_calls++;
 	return 0;
 }
 static int f_get_sregs(void *c, struct kvm_sregs *s)
@@ -89,8 +117,15 @@ static void setup(void)
 	memset(&env, 0, sizeof(env));
 	env.bus = &bus;
 	env.mem = &mem;
-	env.acc =
-	    (struct vcpu_access){f_get_regs, f_set_regs, f_get_sregs, f_get_fpu, f_inject, &cpu};
+	env.acc = (struct vcpu_access){.get_regs = f_get_regs,
+				       .set_regs = f_set_regs,
+				       .get_sregs = f_get_sregs,
+				       .get_fpu = f_get_fpu,
+				       .inject_exception = f_inject,
+				       .set_sregs = f_set_sregs,
+				       .inject_fault = f_inject_fault,
+				       .end_iret_blocking = f_end_iret_blocking,
+				       .ctx = &cpu};
 	run = calloc(1, RUN_SIZE);
 }
 
@@ -322,4 +357,140 @@ Test(exit_dispatch, the_service_port_bypasses_the_bus)
 	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
 	cr_assert_eq(svc_calls, 2);
 	cr_assert_eq(dev.nout, 4);
+}
+
+/* A 32-bit protected-mode vCPU at CPL 0 in an interrupt handler, as kvm_pvm leaves it when
+ * its emulator gives up on the handler's IRET: flat code 0x08 and data 0x10, and a 16-bit
+ * code segment 0x18 at 0x10000 whose accessed bit is still clear. */
+static void pm32_in_handler(void)
+{
+	memcpy(ram + 0x1000 + 0x08, "\xFF\xFF\x00\x00\x00\x9B\xCF\x00", 8);
+	memcpy(ram + 0x1000 + 0x10, "\xFF\xFF\x00\x00\x00\x93\xCF\x00", 8);
+	memcpy(ram + 0x1000 + 0x18, "\xFF\xFF\x00\x00\x01\x9A\x00\x00", 8);
+	memcpy(ram + 0x1000 + 0x20, "\xFF\xFF\x00\x00\x00\xFB\xCF\x00", 8);
+	struct kvm_segment flat = {.limit = 0xFFFFFFFF, .present = 1, .db = 1, .s = 1, .g = 1};
+	cpu.sregs.cr0 = 0x11;
+	cpu.sregs.cs = flat;
+	cpu.sregs.cs.selector = 0x08;
+	cpu.sregs.cs.type = 0xB;
+	cpu.sregs.ss = flat;
+	cpu.sregs.ss.selector = 0x10;
+	cpu.sregs.ss.type = 3;
+	cpu.sregs.gdt.base = 0x1000;
+	cpu.sregs.gdt.limit = 0x27;
+	cpu.regs.rip = 0x100268;
+	cpu.regs.rsp = 0x7FF4;
+	cpu.regs.rflags = 0x2;
+}
+
+static void stack_frame(uint32_t eip, uint32_t cs, uint32_t eflags)
+{
+	memcpy(ram + 0x7FF4, &eip, 4);
+	memcpy(ram + 0x7FF8, &cs, 4);
+	memcpy(ram + 0x7FFC, &eflags, 4);
+}
+
+Test(exit_dispatch, iret_to_the_same_code_segment_writes_only_regs)
+{
+	pm32_in_handler();
+	stack_frame(0x100400, 0x08, 0x246);
+	emul_failure((const uint8_t[]){0xCF, 0x90}, 2);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(cpu.regs.rip, 0x100400);
+	cr_assert_eq(cpu.regs.rsp, 0x8000);
+	cr_assert_eq(cpu.regs.rflags, 0x246, "IF back on");
+	cr_assert_eq(cpu.set_regs_calls, 1);
+	cr_assert_eq(cpu.set_sregs_calls, 0, "CS unchanged: no KVM_SET_SREGS");
+	cr_assert_eq(cpu.unblock_calls, 1, "IRET ends NMI blocking");
+	cr_assert_eq(cpu.faults + cpu.injected, 0);
+	cr_assert_eq(env.stats.fixups, 1);
+}
+
+Test(exit_dispatch, iret_to_another_code_segment_writes_sregs_and_the_accessed_bit)
+{
+	pm32_in_handler();
+	memcpy(ram + 0x7FF4 - 2, "\x34\x12\x18\x00\x03\x02", 6); /* IP, CS, FLAGS */
+	cpu.regs.rsp = 0x7FF2;
+	emul_failure((const uint8_t[]){0x66, 0xCF}, 2);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(cpu.regs.rip, 0x1234);
+	cr_assert_eq(cpu.regs.rsp, 0x7FF8);
+	cr_assert_eq(cpu.regs.rflags, 0x203);
+	cr_assert_eq(cpu.set_sregs_calls, 1);
+	cr_assert_eq(cpu.sregs.cs.selector, 0x18);
+	cr_assert_eq(cpu.sregs.cs.base, 0x10000);
+	cr_assert_eq(cpu.sregs.cs.limit, 0xFFFF);
+	cr_assert_eq(cpu.sregs.cs.db, 0);
+	cr_assert_eq(cpu.sregs.cs.type, 0xB);
+	cr_assert_eq(cpu.sregs.ss.selector, 0x10, "the rest of sregs written back as read");
+	cr_assert_eq(cpu.sregs.gdt.base, 0x1000);
+	cr_assert_eq(ram[0x1000 + 0x18 + 5], 0x9B, "the guest's descriptor is now accessed");
+	cr_assert_eq(env.stats.fixups, 1);
+}
+
+Test(exit_dispatch, iret_bytes_are_read_at_cs_base_plus_eip_when_kvm_has_none)
+{
+	pm32_in_handler();
+	cpu.sregs.cs.base = 0x10000;
+	cpu.sregs.cs.limit = 0xFFFF;
+	cpu.regs.rip = 0x234;
+	ram[0x10234] = 0xCF;
+	stack_frame(0x300, 0x08, 0x2);
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->emulation_failure.ndata = 0;
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(cpu.regs.rip, 0x300);
+	cr_assert_eq(cpu.sregs.cs.base, 0, "flat CS 0x08 loaded");
+	cr_assert_eq(cpu.set_sregs_calls, 1);
+}
+
+Test(exit_dispatch, an_iret_fault_is_injected_with_its_error_code)
+{
+	pm32_in_handler();
+	ram[0x1000 + 0x18 + 5] = 0x1A; /* not present */
+	stack_frame(0x100, 0x18, 0x2);
+	emul_failure((const uint8_t[]){0xCF}, 1);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(cpu.faults, 1);
+	cr_assert_eq(cpu.fault_vector, 11, "#NP");
+	cr_assert_eq(cpu.fault_code, 0x18);
+	cr_assert_eq(cpu.regs.rip, 0x100268, "a fault leaves RIP on the IRET");
+	cr_assert_eq(cpu.regs.rsp, 0x7FF4);
+	cr_assert_eq(cpu.set_regs_calls + cpu.set_sregs_calls, 0);
+	cr_assert_eq(cpu.unblock_calls, 1, "even a faulting IRET ends NMI blocking");
+	cr_assert_eq(env.stats.fixups, 1);
+}
+
+Test(exit_dispatch, an_iret_refusal_stops_the_vm_with_rip_bytes_and_reason)
+{
+	pm32_in_handler();
+	stack_frame(0x100, 0x23, 0x202); /* to ring 3 */
+	emul_failure((const uint8_t[]){0xCF, 0xFA, 0xF4}, 3);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_str_eq(
+	    env.why, "cannot complete iret at RIP 0x100268 (CPL 0, bytes cf fa f4): a return to "
+		     "an outer privilege level (CPL 0 to 3) is not implemented");
+	cr_assert_eq(cpu.set_regs_calls + cpu.set_sregs_calls + cpu.unblock_calls, 0);
+	cr_assert_eq(env.stats.fixups, 0);
+}
+
+Test(exit_dispatch, iret_in_long_mode_stays_kvms_and_stops_the_vm)
+{
+	pm32_in_handler();
+	cpu.sregs.efer = 0x500;
+	emul_failure((const uint8_t[]){0xCF}, 1);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert(strstr(env.why, "long mode"), "%s", env.why);
+}
+
+Test(exit_dispatch, iret_stops_the_vm_when_sregs_cannot_be_written)
+{
+	pm32_in_handler();
+	stack_frame(0x100, 0x18, 0x2);
+	cpu.fail_set_sregs = 1;
+	emul_failure((const uint8_t[]){0xCF}, 1);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert(strstr(env.why, "cannot complete iret at RIP 0x100268"), "%s", env.why);
+	cr_assert_eq(cpu.set_regs_calls, 0, "no half-done IRET");
 }
