@@ -1,4 +1,5 @@
-/* The apps' shim for the bm guest: console, clock, sleep, reports and exit as calls through the bm call table. */
+/* The apps' shim for the bm guest: console, clock, sleep, reports and exit as calls through the bm
+ * call table. */
 #include "app.h"
 #include "apps/report_abi.h"
 #include "apps/shim.h"

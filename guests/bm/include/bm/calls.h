@@ -21,24 +21,24 @@
 #define BM_CONSTANTS(X)                                                                            \
 	X(BM_CALL_VECTOR, 0x40)                                                                    \
 	/* the calls */                                                                            \
-	X(BM_CALL_EXIT, 0)	   /* (status): ends the app; 0 powers off, else debug-exit */    \
-	X(BM_CALL_OUTPUT, 1)	   /* (buf, len) -> len: console (COM1 and the VGA screen) */     \
-	X(BM_CALL_INPUT, 2)	   /* (buf, len) -> bytes read from COM1, 0 if none waits */      \
-	X(BM_CALL_DELAY, 3)	   /* (ns): sleeps that long (HLT, never a busy loop) */          \
-	X(BM_CALL_SLEEP_UNTIL, 4)  /* (deadline ns of BM_CALL_TIME_NS): sleeps until then */      \
-	X(BM_CALL_TIME_NS, 5)	   /* () -> monotonic ns since the kernel started */              \
-	X(BM_CALL_WALL_NS, 6)	   /* () -> ns since 1970-01-01 UTC (the RTC at boot) */          \
-	X(BM_CALL_REPORT, 7)	   /* (word): one report (guests/apps/report_abi.h) */            \
-	X(BM_CALL_SMP_ENQUEUE, 8)  /* (code, data) -> 0, or BM_EAGAIN when the queue is full */   \
-	X(BM_CALL_SMP_DEQUEUE, 9)  /* () -> code (0: empty), data in rdx */                       \
-	X(BM_CALL_SMP_CORES, 10)   /* () -> cores started (the BSP and every AP that checked in) */ \
-	X(BM_CALL_MEM_REGION, 11)  /* (struct bm_region *) -> 0: the app's heap */                \
-	X(BM_CALL_FILE_OPEN, 12)   /* (name, len) -> fd, a file of the FAT16 root (8.3 name) */   \
-	X(BM_CALL_FILE_READ, 13)   /* (fd, buf, len, offset) -> bytes read (0 at the end) */      \
-	X(BM_CALL_FILE_SIZE, 14)   /* (fd) -> size in bytes */                                    \
-	X(BM_CALL_FILE_CLOSE, 15)  /* (fd) -> 0 */                                                \
-	X(BM_CALL_ARGS, 16)	   /* (buf, size) -> length of the app's command line; copies    \
-				      at most size - 1 bytes and a NUL */                          \
+	X(BM_CALL_EXIT, 0)	  /* (status): ends the app; 0 powers off, else debug-exit */      \
+	X(BM_CALL_OUTPUT, 1)	  /* (buf, len) -> len: console (COM1 and the VGA screen) */       \
+	X(BM_CALL_INPUT, 2)	  /* (buf, len) -> bytes read from COM1, 0 if none waits */        \
+	X(BM_CALL_DELAY, 3)	  /* (ns): sleeps that long (HLT, never a busy loop) */            \
+	X(BM_CALL_SLEEP_UNTIL, 4) /* (deadline ns of BM_CALL_TIME_NS): sleeps until then */        \
+	X(BM_CALL_TIME_NS, 5)	  /* () -> monotonic ns since the kernel started */                \
+	X(BM_CALL_WALL_NS, 6)	  /* () -> ns since 1970-01-01 UTC (the RTC at boot) */            \
+	X(BM_CALL_REPORT, 7)	  /* (word): one report (guests/apps/report_abi.h) */              \
+	X(BM_CALL_SMP_ENQUEUE, 8) /* (code, data) -> 0, or BM_EAGAIN when the queue is full */     \
+	X(BM_CALL_SMP_DEQUEUE, 9) /* () -> code (0: empty), data in rdx */                         \
+	X(BM_CALL_SMP_CORES, 10)  /* () -> cores started (the BSP and every AP that checked in) */ \
+	X(BM_CALL_MEM_REGION, 11) /* (struct bm_region *) -> 0: the app's heap */                  \
+	X(BM_CALL_FILE_OPEN, 12)  /* (name, len) -> fd, a file of the FAT16 root (8.3 name) */     \
+	X(BM_CALL_FILE_READ, 13)  /* (fd, buf, len, offset) -> bytes read (0 at the end) */        \
+	X(BM_CALL_FILE_SIZE, 14)  /* (fd) -> size in bytes */                                      \
+	X(BM_CALL_FILE_CLOSE, 15) /* (fd) -> 0 */                                                  \
+	X(BM_CALL_ARGS, 16)	  /* (buf, size) -> length of the app's command line; copies       \
+				     at most size - 1 bytes and a NUL */                           \
 	X(BM_CALL_COUNT, 17)                                                                       \
 	/* errors (returned negated) */                                                            \
 	X(BM_ENOENT, 2)                                                                            \
@@ -49,20 +49,20 @@
 	X(BM_EINVAL, 22)                                                                           \
 	X(BM_EMFILE, 24)                                                                           \
 	X(BM_ENOSYS, 38)                                                                           \
-	/* how the VM ends: isa-debug-exit values (tinyvmm exits with (v << 1) | 1) */            \
-	X(BM_STOP_EXIT_MAX, 0x3F)   /* an app's nonzero status, up to this, is the value */       \
-	X(BM_STOP_FAULT, 0x40)	    /* + the vector: an exception stopped the app (or kernel) */  \
-	X(BM_STOP_BOOT, 0x60)	    /* the loader or kernel could not start the app */            \
+	/* how the VM ends: isa-debug-exit values (tinyvmm exits with (v << 1) | 1) */             \
+	X(BM_STOP_EXIT_MAX, 0x3F) /* an app's nonzero status, up to this, is the value */          \
+	X(BM_STOP_FAULT, 0x40)	  /* + the vector: an exception stopped the app (or kernel) */     \
+	X(BM_STOP_BOOT, 0x60)	  /* the loader or kernel could not start the app */               \
 	/* memory (identity mapped; the first 2 MiB are the kernel's, supervisor-only) */          \
-	X(BM_KERNEL_BASE, 0x100000) /* the kernel, loaded there by the loader */                  \
-	X(BM_APP_BASE, 0x200000)    /* where the app file is loaded; its header is first */       \
-	X(BM_APP_STACK, 0x10000)    /* the app's stack, at the top of RAM */                      \
-	X(BM_ARGS_MAX, 256)	    /* command line bytes, NUL included */                        \
-	X(BM_FILES_MAX, 8)	    /* open files at once */                                      \
-	/* the app header, at BM_APP_BASE */                                                      \
-	X(BM_APP_MAGIC, 0x50504142) /* "BAPP" as a little-endian word, at offset 0 */             \
-	X(BM_APP_HDR_ENTRY, 8)	    /* offset of the 64-bit entry address */                      \
-	X(BM_APP_HDR_END, 16)	    /* offset of the 64-bit end of the app (its .bss included) */ \
+	X(BM_KERNEL_BASE, 0x100000) /* the kernel, loaded there by the loader */                   \
+	X(BM_APP_BASE, 0x200000)    /* where the app file is loaded; its header is first */        \
+	X(BM_APP_STACK, 0x10000)    /* the app's stack, at the top of RAM */                       \
+	X(BM_ARGS_MAX, 256)	    /* command line bytes, NUL included */                         \
+	X(BM_FILES_MAX, 8)	    /* open files at once */                                       \
+	/* the app header, at BM_APP_BASE */                                                       \
+	X(BM_APP_MAGIC, 0x50504142) /* "BAPP" as a little-endian word, at offset 0 */              \
+	X(BM_APP_HDR_ENTRY, 8)	    /* offset of the 64-bit entry address */                       \
+	X(BM_APP_HDR_END, 16)	    /* offset of the 64-bit end of the app (its .bss included) */  \
 	X(BM_APP_HDR_SIZE, 24)
 
 #define BM_CONSTANT_ENUM(name, value) name = (value),
@@ -147,7 +147,9 @@ static inline int64_t bm_smp_enqueue(uint64_t code, uint64_t data)
 static inline uint64_t bm_smp_dequeue(uint64_t *data)
 {
 	uint64_t code, d;
-	__asm__ volatile("int $0x40" : "=a"(code), "=d"(d) : "a"((uint64_t)BM_CALL_SMP_DEQUEUE)
+	__asm__ volatile("int $0x40"
+			 : "=a"(code), "=d"(d)
+			 : "a"((uint64_t)BM_CALL_SMP_DEQUEUE)
 			 : "memory");
 	*data = d;
 	return code;
