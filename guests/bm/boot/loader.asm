@@ -2,9 +2,9 @@
 ;
 ; The MBR jumps here (0000:8000) with the FAT16 geometry in BM_V_* (boot.inc). What needs
 ; the BIOS happens in real mode: the E820 map, A20, reading the kernel file to 0x10000.
-; Then straight to long mode (CR0.PE and CR0.PG at once, on page tables assembled into this
-; file), because kvm_pvm allows paging only in long mode and emulates every real-mode or
-; ring-0 instruction at about 1 us: no 32-bit stage, no tables built in loops, no
+; Then to long mode through a few unpaged 32-bit instructions, on page tables assembled
+; into this file, because kvm_pvm allows paging only in long mode and emulates every
+; real-mode or ring-0 instruction at about 1 us: no 32-bit paging, no tables built in loops, no
 ; interrupts (IRET outside real mode is beyond kvm_pvm's emulator, and none is needed),
 ; no x87. In long mode: the ACPI tables (RSDP -> RSDT/XSDT -> MADT and FADT), the BSP's
 ; local APIC, every IOAPIC pin masked, INIT/SIPI/SIPI to the other CPUs, and the kernel
@@ -25,7 +25,7 @@
 MSR_EFER     equ 0xC0000080
 EFER_LME     equ 1 << 8
 CR4_PAE      equ 1 << 5
-CR0_PE_PG    equ 0x80000001
+CR0_PG       equ 0x80000000
 LAPIC_ID     equ 0x20
 LAPIC_SVR    equ 0xF0
 LAPIC_ICR_LO equ 0x300
@@ -35,6 +35,7 @@ ICR_SIPI_ALL equ 0x000C4600 | (BM_LOADER >> 12)
 AP_WAIT_POLLS equ 200000	; each poll is one exit (port 0x80): bounded in time on every backend
 GDT_CODE64   equ 0x08
 GDT_DATA     equ 0x10
+GDT_CODE32   equ 0x18
 COM1         equ 0x3F8
 DEBUG_EXIT   equ 0xF4
 RAM_CAP      equ 0x40000000	; the page tables map the first GiB
@@ -127,9 +128,22 @@ ap16:
 	xor ax, ax
 	mov ds, ax
 	mov ebx, ap64
-; ebx = the 64-bit code to continue with. Real mode to long mode in one step.
+; ebx = the 64-bit code to continue with. Real mode, unpaged 32-bit protected mode for a
+; few instructions, then long mode: kvm_pvm pages only in long mode, and its tested path
+; into it is the one GRUB-booted kernels take, from unpaged 32-bit code.
 go_long:
 	lgdt [gdtr]
+	mov eax, cr0
+	or al, 1			; PE
+	mov cr0, eax
+	jmp dword GDT_CODE32:pm32
+
+	bits 32
+pm32:
+	mov eax, GDT_DATA
+	mov ds, eax
+	mov es, eax
+	mov ss, eax
 	mov eax, CR4_PAE
 	mov cr4, eax
 	mov eax, pml4
@@ -139,10 +153,11 @@ go_long:
 	or eax, EFER_LME
 	wrmsr
 	mov eax, cr0
-	or eax, CR0_PE_PG
+	or eax, CR0_PG
 	mov cr0, eax
-	jmp dword GDT_CODE64:in64
+	jmp GDT_CODE64:in64
 
+	bits 16
 ; si = the message; one line through int 10h, then int 18h
 fail16:
 	push si
@@ -180,10 +195,7 @@ fail_big:
 
 	bits 64
 in64:
-	mov eax, GDT_DATA
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+	mov ebx, ebx			; upper halves are undefined after 32-bit code
 	jmp rbx
 
 ; An AP in long mode: check in, record its APIC ID, then park until someone wants it.
@@ -508,7 +520,8 @@ gdtr:         dw gdt_end - gdt - 1
 	align 8
 gdt:          dq 0
               dq 0x00209A0000000000	; 0x08: 64-bit code, ring 0
-              dq 0x0000920000000000	; 0x10: data
+              dq 0x00CF92000000FFFF	; 0x10: data, flat 4 GiB
+              dq 0x00CF9A000000FFFF	; 0x18: 32-bit code, flat 4 GiB (on the way only)
 gdt_end:
 
 name_kernel:  db "KERNEL  SYS"
