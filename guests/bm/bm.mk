@@ -1,8 +1,8 @@
 # bm.mk: builds the bm guest -- MBR, loader and kernel in NASM, the apps in C on the bm shim -- and its FAT16 disk build/images/bm.img (included by the top Makefile).
 #
 # Outputs in build/guests/bm/: mbr.bin (446 bytes of MBR code), LOADER.SYS, KERNEL.SYS
-# (flat binaries at fixed addresses), STARTUP.APP (the shared apps) and CRASH.APP (reads
-# kernel memory from ring 3), flat binaries linked at 2 MiB. The apps are freestanding C
+# (flat binaries at fixed addresses), STARTUP.APP (the shared apps), CRASH.APP (reads
+# kernel memory from ring 3) and CALLS.APP (the calls' self-test), linked at 2 MiB. The apps are freestanding C
 # like the L4 root task's: no floating point, no stack protector, no PIC.
 BM_SAVED_GOAL := $(.DEFAULT_GOAL)
 
@@ -24,9 +24,11 @@ BM_APPS_SRC := $(filter-out guests/apps/shim_%.c,$(wildcard guests/apps/*.c))
 bm_objs = $(patsubst %.c,$(BM_OBJ)/%.o,$(1))
 BM_STARTUP_OBJ := $(call bm_objs,guests/bm/app/shim_bm.c $(BM_APPS_SRC))
 BM_CRASH_OBJ   := $(call bm_objs,guests/bm/app/crash.c)
+BM_CALLS_OBJ   := $(call bm_objs,guests/bm/app/calls.c)
 BM_CRT0        := $(BM_OBJ)/crt0.o
 
-BM_FILES := $(BM_OUT)/LOADER.SYS $(BM_OUT)/KERNEL.SYS $(BM_OUT)/STARTUP.APP $(BM_OUT)/CRASH.APP
+BM_FILES := $(BM_OUT)/LOADER.SYS $(BM_OUT)/KERNEL.SYS $(BM_OUT)/STARTUP.APP $(BM_OUT)/CRASH.APP \
+	$(BM_OUT)/CALLS.APP
 BM_GUEST := $(BM_OUT)/mbr.bin $(BM_FILES)
 BM_IMAGE := $(IMG)/bm.img
 
@@ -73,6 +75,7 @@ $(BM_OUT)/$(1): $(BM_CRT0) $(2) guests/bm/app/app.ld
 endef
 $(eval $(call BM_APP_LINK,STARTUP.APP,$(BM_STARTUP_OBJ)))
 $(eval $(call BM_APP_LINK,CRASH.APP,$(BM_CRASH_OBJ)))
+$(eval $(call BM_APP_LINK,CALLS.APP,$(BM_CALLS_OBJ)))
 
 # The thesis's BareMetal disk was 32 MB; 4 MiB holds everything here with room to spare.
 $(BM_IMAGE): images/mkimage $(BM_GUEST) | $(IMAGES_SETUP_STAMP)
@@ -81,6 +84,6 @@ $(BM_IMAGE): images/mkimage $(BM_GUEST) | $(IMAGES_SETUP_STAMP)
 	$(Q)images/mkimage fat16 -o $@ --size 4M --label BAREMETAL --mbr $(BM_OUT)/mbr.bin \
 		$(foreach f,$(BM_FILES),--file $(f):/$(notdir $(f)))
 
--include $(BM_STARTUP_OBJ:.o=.d) $(BM_CRASH_OBJ:.o=.d) $(BM_CRT0).d $(BM_GUEST:=.d)
+-include $(BM_STARTUP_OBJ:.o=.d) $(BM_CRASH_OBJ:.o=.d) $(BM_CALLS_OBJ:.o=.d) $(BM_CRT0).d $(BM_GUEST:=.d)
 
 .DEFAULT_GOAL := $(BM_SAVED_GOAL)

@@ -118,6 +118,20 @@ Test(boot_bm, a_faulting_app_stops_the_vm_with_vector_and_rip)
 	app_run_done(&run);
 }
 
+/* CALLS.APP: the file, heap, command-line, clock and SMP-queue calls and their refusals. */
+Test(boot_bm, the_call_table_passes_its_self_test)
+{
+	TIER_REQUIRE(TIER_KVM);
+	char img[256];
+	bm_image(img, sizeof(img));
+	struct app_run run;
+	bm_run(&run, img, NULL, "app=calls some words");
+	app_expect_out(&run, "bm: CALLS.APP: ");
+	app_expect_out(&run, "calls: PASS");
+	app_expect_status(&run, 0);
+	app_run_done(&run);
+}
+
 Test(boot_bm, bad_app_lines_are_refused_by_the_app)
 {
 	TIER_REQUIRE(TIER_KVM);
