@@ -29,7 +29,7 @@ static void usage(void)
 	    "admission-controlled; statistics are sampled from /proc into a CSV.\n"
 	    "\n"
 	    "Group options (on the command line, or one group per line of a --spec file):\n"
-	    "  -t TYPE            l4 (default -m 2), bm (16) or tcl (32)\n"
+	    "  -t TYPE            l4 (default -m 2), bm (4) or tcl (32)\n"
 	    "  -i IMAGE           disk image (firmware boot: l4 floppies as drive A, else IDE\n"
 	    "                     disk 0x80) or a kernel (direct boot)\n"
 	    "  -n COUNT           how many guests (1 to %u in all)\n"

@@ -16,7 +16,7 @@ static const struct {
 	uint64_t ram;
 } types[GUEST_TYPES] = {
     [GUEST_L4] = {"l4", 2ULL << 20},
-    [GUEST_BM] = {"bm", 16ULL << 20},
+    [GUEST_BM] = {"bm", 4ULL << 20}, /* kernel at 1 MiB, app at 2 MiB: guests/bm/README.md */
     [GUEST_TCL] = {"tcl", 32ULL << 20},
 };
 

@@ -77,3 +77,21 @@ Test(vm_irq, isa_routing_puts_irq0_on_ioapic_pin2)
 	cr_assert(gsi23);
 	cr_assert_eq(n, 15 + 23);
 }
+
+/* Pure64-era kernels (the bm guest) program the RTC's periodic interrupt on IOAPIC pin 8,
+ * with no MADT override for IRQ 8: GSI 8 must reach that pin (and the slave 8259's pin 0). */
+Test(vm_irq, rtc_irq8_reaches_ioapic_pin8)
+{
+	struct kvm_irq_routing_entry e[48];
+	unsigned n = vm_irq_routing_entries(e, 48);
+	int ioapic_pin = -1, routes = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (e[i].gsi != 8)
+			continue;
+		routes++;
+		if (e[i].u.irqchip.irqchip == KVM_IRQCHIP_IOAPIC)
+			ioapic_pin = (int)e[i].u.irqchip.pin;
+	}
+	cr_assert_eq(ioapic_pin, 8);
+	cr_assert_eq(routes, 2, "GSI 8: the slave 8259 and the IOAPIC, nothing else");
+}

@@ -39,7 +39,7 @@ Test(pop_spec, types_have_the_thesis_memory_and_m_overrides)
 	struct pop_spec s;
 	char err[256] = "";
 	cr_assert_eq(PARSE(&s, err, "-t", "bm", "-i", "d", "-n", "1"), 0, "%s", err);
-	cr_assert_eq(s.groups[0].ram_bytes, 16ull << 20);
+	cr_assert_eq(s.groups[0].ram_bytes, 4ull << 20);
 	pop_spec_free(&s);
 	cr_assert_eq(PARSE(&s, err, "--type", "tcl", "--image", "d", "--count", "1"), 0, "%s", err);
 	cr_assert_eq(s.groups[0].ram_bytes, 32ull << 20);
