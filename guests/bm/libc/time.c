@@ -15,6 +15,7 @@
 
 /* Both clocks read once, together, before main; see bm_time_start. */
 static unsigned long long start_ns, start_wall_s;
+static int started;
 
 /*
  * The RTC only counts whole seconds, so the time of day is its reading at the app's start
@@ -22,16 +23,21 @@ static unsigned long long start_ns, start_wall_s;
  * goes back, at the cost of being up to a second behind the RTC. The app's start is also
  * what times() counts its CPU time from (the app is the only thing running). A
  * constructor, so apps that never ask the time never link this file, and those that do
- * read both clocks before main.
+ * read both clocks before main -- or at their first call, if another constructor asks
+ * before this one ran (their order is not defined).
  */
 __attribute__((constructor)) static void bm_time_start(void)
 {
+	if (started)
+		return;
 	start_ns = bm_os_time_ns();
 	start_wall_s = bm_os_wall_s();
+	started = 1;
 }
 
 int _gettimeofday(struct timeval *tv, void *tz)
 {
+	bm_time_start();
 	if (tv) {
 		unsigned long long since = bm_os_time_ns() - start_ns;
 		tv->tv_sec = (time_t)(start_wall_s + since / NS_PER_S);
@@ -49,6 +55,7 @@ int _gettimeofday(struct timeval *tv, void *tz)
 /* The app's time since its start, all of it user time; returns the ticks since boot. */
 clock_t _times(struct tms *t)
 {
+	bm_time_start();
 	unsigned long long now = bm_os_time_ns();
 	if (!t)
 		return bm_fail(EFAULT);
