@@ -5,6 +5,9 @@
 #                             machine in a cache outside the tree (guests/bm/newlib/build.sh)
 #   build/guests/bm/libc/     crt0.o (start.S, the entry) and libbm.a (Newlib's system
 #                             calls on bm_os.h, argv, exit)
+#   build/tests/newlib/       bm_newlib_test and hello: bm apps linked with bm_os.h on Linux
+#                             system calls (tests/newlib/bm_os_linux.c), run by
+#                             tests/unit/test_bm_newlib.c
 # For the bm side: compile apps with $(BM_APP_CFLAGS) (after $(BM_LIBC) is built) and link
 # them with $(call bm_app_link,OUT,OBJECTS): OBJECTS are the app's and the kernel side's
 # bm_os.h implementation. `make newlib` builds the libraries alone.
@@ -77,6 +80,30 @@ $(BM_LIBBM): $(BM_LIBBM_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
--include $(BM_LIBBM_OBJ:.o=.d)
+# ---- the host test: bm apps on bm_os.h over Linux system calls
+
+BM_NEWLIB_TEST_OUT := $(B)/tests/newlib
+BM_NEWLIB_TESTS    := $(BM_NEWLIB_TEST_OUT)/bm_newlib_test $(BM_NEWLIB_TEST_OUT)/hello
+
+$(BM_NEWLIB_TEST_OUT)/obj/%.o: tests/newlib/%.c $(NEWLIB_LIBC)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (bm app)")
+	$(Q)$(CC) $(BM_APP_CFLAGS) -c -o $@ $<
+
+# Linked at BM_APP_BASE like any bm app (Linux maps the ELF there); the .bin beside each is
+# the flat image a bm kernel would load, kept for its size.
+$(BM_NEWLIB_TESTS): $(BM_NEWLIB_TEST_OUT)/%: $(BM_NEWLIB_TEST_OUT)/obj/%.o \
+		$(BM_NEWLIB_TEST_OUT)/obj/bm_os_linux.o $(BM_LIBC) $(BM_APP_LDS)
+	@$(if $(Q),echo "  LINK    $@ (bm app on Linux)")
+	$(Q)$(call bm_app_link,$@,$< $(BM_NEWLIB_TEST_OUT)/obj/bm_os_linux.o)
+	$(Q)objcopy -O binary $@ $@.bin
+
+TEST_DEPS += $(BM_NEWLIB_TESTS)
+# The unit test runs them: building the test binary builds them too (order-only, so they
+# stay out of its link line).
+$(B)/tests/run_tests: | $(BM_NEWLIB_TESTS)
+
+-include $(BM_LIBBM_OBJ:.o=.d) $(BM_NEWLIB_TEST_OUT)/obj/bm_newlib_test.d \
+	$(BM_NEWLIB_TEST_OUT)/obj/hello.d $(BM_NEWLIB_TEST_OUT)/obj/bm_os_linux.d
 
 .DEFAULT_GOAL := $(NEWLIB_SAVED_GOAL)
