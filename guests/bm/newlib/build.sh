@@ -41,7 +41,8 @@ JOBS=2 # the build machines have 2 cores, shared with other work
 TARGET_CFLAGS="-O2 -ffreestanding -fno-stack-protector -fno-pic -fno-pie -ffunction-sections -fdata-sections -UMISSING_SYSCALL_NAMES"
 # The OS calls come from guests/bm/libc/; long long and C99 formats (%lld, %zu, %hhd)
 # because the apps are 64-bit C11 programs; float printf stays in (the default); the
-# light exit skips the full atexit machinery the apps do not need. Not nano-malloc,
+# light exit flushes the streams at exit instead of closing them, so fclose, free and
+# close stay out of apps that do not call them. Not nano-malloc,
 # though smaller: Newlib 3.3's aligns blocks to 8 bytes only, and x86-64 C needs 16
 # (max_align_t; long double and SSE moves of 16-byte types fault on less). The default
 # allocator aligns to 16.
