@@ -17,10 +17,10 @@ NEWLIB_OUT   := $(B)/guests/bm/newlib
 NEWLIB_LIBC  := $(NEWLIB_OUT)/lib/libc.a
 NEWLIB_LIBM  := $(NEWLIB_OUT)/lib/libm.a
 BM_LIBC_OUT  := $(B)/guests/bm/libc
-BM_CRT0      := $(BM_LIBC_OUT)/crt0.o
+BM_LIBC_CRT0      := $(BM_LIBC_OUT)/crt0.o
 BM_LIBBM     := $(BM_LIBC_OUT)/libbm.a
 BM_APP_LDS   := guests/bm/libc/bm_app.ld
-BM_LIBC      := $(NEWLIB_LIBC) $(NEWLIB_LIBM) $(BM_CRT0) $(BM_LIBBM)
+BM_LIBC      := $(NEWLIB_LIBC) $(NEWLIB_LIBM) $(BM_LIBC_CRT0) $(BM_LIBBM)
 NEWLIB_SETUP_STAMP := $(B)/.setup-bm-newlib-$(shell cksum < guests/bm/packages.txt | cut -d' ' -f1)
 
 # Newlib's headers and gcc's own (stddef.h, stdarg.h, float.h), never the host's glibc
@@ -42,7 +42,7 @@ BM_APP_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(BM_APP_LDS) -Wl,--gc-sectio
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,max-page-size=0x1000
 # crt0.o first; the libraries as a group, since libc.a calls libbm.a's system calls and
 # libbm.a calls back into libc.a (exit, atexit).
-bm_app_link = $(CC) $(BM_APP_LDFLAGS) -o $(1) $(BM_CRT0) $(2) -Wl,--start-group $(BM_LIBBM) \
+bm_app_link = $(CC) $(BM_APP_LDFLAGS) -o $(1) $(BM_LIBC_CRT0) $(2) -Wl,--start-group $(BM_LIBBM) \
 	$(NEWLIB_LIBC) $(NEWLIB_LIBM) $(BM_LIBGCC) -Wl,--end-group
 
 .PHONY: newlib
@@ -71,7 +71,7 @@ $(BM_LIBC_OUT)/obj/%.o: guests/bm/libc/%.c $(NEWLIB_LIBC)
 	@$(if $(Q),echo "  CC      $< (bm app)")
 	$(Q)$(CC) $(BM_APP_CFLAGS) -c -o $@ $<
 
-$(BM_CRT0): guests/bm/libc/start.S
+$(BM_LIBC_CRT0): guests/bm/libc/start.S
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $< (bm app)")
 	$(Q)$(CC) $(filter-out -MMD -MP,$(BM_APP_CFLAGS)) -c -o $@ $<
