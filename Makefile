@@ -77,7 +77,7 @@ test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN) $(TEST_DEPS)
 	tests/run_all.sh $(B)
 
 # The default job: a small population of L4 guests with statistics (scripts/run-default.sh).
-run: $(B)/tinyvmm $(L4_GUEST)
+run: $(B)/tinyvmm $(L4_GUEST) $(BM_IMAGE) $(TCL_GUEST)
 	scripts/run-default.sh $(B)
 
 # Boot-to-exit time, host memory and the PIT choice against QEMU; CSV in build/bench/. Without a

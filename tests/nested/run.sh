@@ -97,8 +97,12 @@ if [ ! -c /dev/kvm ]; then
 fi
 cd /payload/build
 export TINYVMM_BUILD=/payload/build HOME=/tmp TMPDIR=/tmp TINYVMM_TIER=nested
-sh -c "$(cat /payload/cmd)"
-echo "TINYVMM-NESTED-EXIT $?"
+# Through a pipe, not the console's tty: what runs here reports to a log, not a terminal
+# (no live progress lines rewritten with CR, which the host's copy would run together).
+{
+	sh -c "$(cat /payload/cmd)"
+	echo "TINYVMM-NESTED-EXIT $?"
+} 2>&1 | cat
 poweroff -f
 EOI
 chmod +x "$R/init"
@@ -113,7 +117,7 @@ FREEZE_S=${TINYVMM_NESTED_FREEZE_S:-90}
 qemu_pid() { # the QEMU of this run (not the `timeout` in front of it), or nothing
 	local d
 	for d in /proc/[0-9]*; do
-		case $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) in
+		case $(tr '\0' ' ' 2>/dev/null <"$d/cmdline") in
 		"qemu-system-x86_64 "*"-initrd $WORK/initrd "*) echo "${d#/proc/}"; return ;;
 		esac
 	done
