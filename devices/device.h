@@ -22,9 +22,18 @@ struct io_ops {
  */
 struct irq_line {
 	void (*set)(void *ctx, uint32_t gsi, int level);
+	/*
+	 * Optional: one edge (raise, lower) that says what became of it: IRQ_EDGE_TAKEN when an
+	 * interrupt controller latched it anew, IRQ_EDGE_MERGED when it merged with an earlier
+	 * edge the guest has not taken yet (that interrupt is lost unless sent again), or
+	 * IRQ_EDGE_MASKED when every controller it reaches masks it. NULL: set() twice, taken.
+	 */
+	int (*edge)(void *ctx, uint32_t gsi);
 	void *ctx;
 	uint32_t gsi;
 };
+
+enum { IRQ_EDGE_MASKED = -1, IRQ_EDGE_MERGED = 0, IRQ_EDGE_TAKEN = 1 };
 
 static inline void irq_set(const struct irq_line *l, int level)
 {
@@ -37,6 +46,15 @@ static inline void irq_pulse(const struct irq_line *l)
 {
 	irq_set(l, 1);
 	irq_set(l, 0);
+}
+
+/* irq_pulse that says whether the edge was taken, merged or masked (IRQ_EDGE_*). */
+static inline int irq_pulse_status(const struct irq_line *l)
+{
+	if (l->edge)
+		return l->edge(l->ctx, l->gsi);
+	irq_pulse(l);
+	return IRQ_EDGE_TAKEN;
 }
 
 /* Where a device's output bytes go (serial console, logs, test buffers). */

@@ -355,60 +355,139 @@ static uint8_t read_counter(struct pit_channel *c, uint64_t tick)
 }
 
 /*
- * A late timer fire may find edges it slept through. They are replayed, one per fire and
- * no closer than the floor, so a guest counting ticks sees the programmed rate on a busy
- * host; a backlog older than this is dropped instead (a stalled host must not be followed
- * by an interrupt storm).
+ * Interrupts owed to the guest: channel 0's edges that came (the host slept through them,
+ * or the guest had not yet taken the previous one, so the edge merged with it in the 8259)
+ * are sent again, one per fire and no closer than the floor, until the controller takes
+ * them. A guest that counts ticks thus sees the programmed rate on a busy host, and the
+ * pace of the replay is the guest's own (an edge it cannot take yet is not lost, it waits).
+ * At most one second's worth is owed: a host stalled longer owes the guest no more.
  */
-#define PIT_MAX_BACKLOG_NS 50000000ULL
+#define PIT_RETRY_MAX_NS 10000000ULL /* 10 ms: the longest wait before sending again */
 
-/* Arms `timer` for channel 0's first rising OUT edge after `after` (input ticks), no sooner
- * than the floor allows after the last delivered edge. */
-static void arm_after_locked(struct pit *p, uint64_t after)
+static uint32_t owed_cap(const struct pit_channel *c)
 {
-	uint64_t edge = next_edge(&p->ch[0], after);
-	if (edge == NO_EDGE) {
-		if (p->irq_armed) {
-			p->irq_armed = false;
-			p->timers->cancel(p->timers, &p->timer);
-		}
+	uint64_t per_s = c->count ? PIT_FREQ_HZ / c->count : 1;
+	uint64_t floor_per_s = NS_PER_S / TIMER_MIN_PERIOD_NS;
+	if (per_s > floor_per_s)
+		per_s = floor_per_s;
+	return per_s ? (uint32_t)per_s : 1;
+}
+
+/* Adds channel 0's edges after counted_tick up to `tick` to what is owed. */
+static void count_edges_locked(struct pit *p, uint64_t tick)
+{
+	const struct pit_channel *c = &p->ch[0];
+	uint64_t first = next_edge(c, p->counted_tick);
+	if (first == NO_EDGE || first > tick)
 		return;
+	uint64_t n = 1, last = first;
+	if (c->mode == 2 || c->mode == 3) {
+		uint64_t more = (tick - first) / c->count;
+		n += more;
+		last = first + more * c->count;
 	}
-	uint64_t deadline = ticks_to_ns(edge);
-	if (p->irq_delivered && deadline < p->last_irq_ns + TIMER_MIN_PERIOD_NS)
-		deadline = p->last_irq_ns + TIMER_MIN_PERIOD_NS;
+	uint64_t cap = owed_cap(c);
+	p->owed = p->owed + n > cap ? (uint32_t)cap : p->owed + (uint32_t)n;
+	p->counted_tick = last;
+}
+
+/*
+ * Applies a count channel 0 took at the end of a cycle (catch_up), counting the edges of the
+ * old cycles first: the edge that ends the last old cycle is the new cycle's start, which
+ * the new count's arithmetic does not see. Every path that may catch channel 0 up (port
+ * accesses, fires) calls this first, under the lock.
+ */
+static void settle_ch0_locked(struct pit *p, uint64_t tick)
+{
+	struct pit_channel *c = &p->ch[0];
+	if (c->state == CH_ACTIVE && c->counting && c->pending && tick >= c->pending_tick) {
+		count_edges_locked(p, c->pending_tick);
+		catch_up(c, tick);
+	}
+}
+
+/* Arms `timer` for channel 0's first rising OUT edge after counted_tick, or, while
+ * interrupts are owed, for the earliest the floor allows; no sooner than the floor after
+ * the last edge sent. */
+static void arm_next_locked(struct pit *p)
+{
+	uint64_t deadline;
+	if (p->owed) {
+		deadline = p->last_irq_ns + (p->retry_ns ? p->retry_ns : TIMER_MIN_PERIOD_NS);
+	} else {
+		uint64_t edge = next_edge(&p->ch[0], p->counted_tick);
+		if (edge == NO_EDGE) {
+			if (p->irq_armed) {
+				p->irq_armed = false;
+				p->timers->cancel(p->timers, &p->timer);
+			}
+			return;
+		}
+		deadline = ticks_to_ns(edge);
+		if (p->irq_delivered && deadline < p->last_irq_ns + TIMER_MIN_PERIOD_NS)
+			deadline = p->last_irq_ns + TIMER_MIN_PERIOD_NS;
+	}
 	p->irq_armed = true;
-	p->irq_edge_tick = edge;
 	p->irq_deadline_ns = deadline;
 	p->timers->arm(p->timers, &p->timer, deadline);
 }
 
-/* After a reprogram: the next edge from now on. */
+/* After a reprogram: nothing owed from the old program; the next edge from now on. */
 static void rearm_locked(struct pit *p, uint64_t now_ns)
 {
-	arm_after_locked(p, ns_to_ticks(now_ns));
+	p->owed = 0;
+	p->retry_ns = TIMER_MIN_PERIOD_NS;
+	p->counted_tick = ns_to_ticks(now_ns);
+	arm_next_locked(p);
 }
 
 static void pit_fire(struct timer *t, uint64_t now_ns)
 {
 	struct pit *p = t->opaque;
-	bool deliver = false;
 	pthread_mutex_lock(&p->lock);
 	/* a fire that lost a race with a reprogram finds a later deadline or none */
-	if (p->irq_armed && now_ns >= p->irq_deadline_ns) {
-		p->irq_armed = false;
+	if (!p->irq_armed || now_ns < p->irq_deadline_ns) {
+		pthread_mutex_unlock(&p->lock);
+		return;
+	}
+	p->irq_armed = false;
+	uint64_t tick = ns_to_ticks(now_ns);
+	settle_ch0_locked(p, tick);
+	count_edges_locked(p, tick);
+	bool send = p->owed > 0;
+	if (send) {
 		p->irq_delivered = true;
 		p->last_irq_ns = now_ns;
-		catch_up(&p->ch[0], ns_to_ticks(now_ns));
-		uint64_t after = p->irq_edge_tick;
-		if (now_ns > ticks_to_ns(after) + PIT_MAX_BACKLOG_NS)
-			after = ns_to_ticks(now_ns);
-		arm_after_locked(p, after);
-		deliver = true;
+	}
+	uint64_t program = p->program;
+	pthread_mutex_unlock(&p->lock);
+
+	/* outside the lock: the edge goes through KVM, and port accesses must not wait on it */
+	int st = send ? irq_pulse_status(&p->irq) : IRQ_EDGE_TAKEN;
+
+	pthread_mutex_lock(&p->lock);
+	/* a reprogram meanwhile owes nothing from before and has armed its own timer */
+	if (program == p->program) {
+		if (send && st == IRQ_EDGE_TAKEN) {
+			if (p->owed)
+				p->owed--;
+			p->retry_ns = TIMER_MIN_PERIOD_NS;
+		} else if (send && st == IRQ_EDGE_MASKED) {
+			p->owed = 0; /* masked everywhere: the guest asked not to get them */
+		} else if (send) {
+			/* not taken yet: try again later and later (a guest with interrupts off
+			 * for long must not cost the host more wake-ups than the PIT's own rate),
+			 * never later than one period, or the owed edges would only grow */
+			uint64_t period = ticks_to_ns(p->ch[0].count ? p->ch[0].count : 1);
+			uint64_t most = period < PIT_RETRY_MAX_NS ? period : PIT_RETRY_MAX_NS;
+			p->retry_ns = p->retry_ns * 2 > most ? most : p->retry_ns * 2;
+			if (p->retry_ns < TIMER_MIN_PERIOD_NS)
+				p->retry_ns = TIMER_MIN_PERIOD_NS;
+		}
+		if (!p->irq_armed)
+			arm_next_locked(p);
 	}
 	pthread_mutex_unlock(&p->lock);
-	if (deliver)
-		irq_pulse(&p->irq);
 }
 
 static uint8_t pit_read_byte(struct pit *p, unsigned offset, uint64_t tick)
@@ -424,6 +503,7 @@ static uint32_t pit_read(void *dev, uint16_t offset, unsigned size)
 	uint32_t v = 0;
 	pthread_mutex_lock(&p->lock);
 	uint64_t tick = ns_to_ticks(timer_now(p->timers));
+	settle_ch0_locked(p, tick);
 	/* a wide access reaches the following ports one byte at a time, as on ISA */
 	for (unsigned i = 0; i < size && i < 4; i++) {
 		unsigned off = offset + i;
@@ -441,6 +521,7 @@ static void pit_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 	pthread_mutex_lock(&p->lock);
 	uint64_t now = timer_now(p->timers);
 	uint64_t tick = ns_to_ticks(now);
+	settle_ch0_locked(p, tick);
 	for (unsigned i = 0; i < size && i < 4; i++) {
 		unsigned off = offset + i;
 		uint8_t b = (uint8_t)(value >> (8 * i));
@@ -451,8 +532,10 @@ static void pit_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 			moved |= off == 0;
 		}
 	}
-	if (moved)
+	if (moved) {
+		p->program++;
 		rearm_locked(p, now);
+	}
 	pthread_mutex_unlock(&p->lock);
 }
 

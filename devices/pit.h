@@ -57,11 +57,14 @@ struct pit {
 	struct pit_channel ch[PIT_CHANNELS];
 	uint8_t port61; /* bits 0-3 as last written */
 	bool refresh;	/* port 0x61 bit 4, flipped on every read */
-	bool irq_armed; /* `timer` stands for a real edge at irq_deadline_ns */
+	bool irq_armed; /* `timer` is armed for irq_deadline_ns */
 	uint64_t irq_deadline_ns;
-	uint64_t irq_edge_tick; /* the OUT edge `timer` stands for, in input ticks */
-	bool irq_delivered;   /* last_irq_ns is meaningful */
-	uint64_t last_irq_ns; /* for the TIMER_MIN_PERIOD_NS floor between IRQ 0 edges */
+	uint64_t counted_tick; /* channel 0's edges up to this input tick are counted */
+	uint32_t owed;	       /* counted edges whose interrupt the guest has not taken */
+	uint64_t retry_ns;     /* wait before sending an owed edge again (doubles while merged) */
+	uint64_t program;      /* bumped by every reprogram of channel 0 */
+	bool irq_delivered;    /* last_irq_ns is meaningful */
+	uint64_t last_irq_ns;  /* for the TIMER_MIN_PERIOD_NS floor between IRQ 0 edges */
 };
 
 /*
@@ -72,7 +75,9 @@ struct pit {
  * Timing notes:
  * - IRQ 0 edges are at least TIMER_MIN_PERIOD_NS apart (at most 10 kHz): in modes 2
  *   and 3 a divisor below about 120 is slowed to 10 kHz, while counter reads keep the
- *   programmed rate. A late timer fire delivers one edge; missed edges are not replayed.
+ *   programmed rate. Edges the host slept through, and edges that merged in the 8259 with
+ *   one the guest had not taken yet (irq_pulse_status), are owed and sent again, one per
+ *   fire, until taken; at most one second's worth is owed.
  * - A count written without a control word while modes 2 or 3 are counting takes effect
  *   at the end of the current period (the 8254 switches mode 3 at the next half cycle;
  *   rounding to the full cycle keeps the square wave in phase with IRQ 0).

@@ -345,9 +345,11 @@ static int64_t periodic_ticks(const struct rtc *r)
  * Periodic interrupts a guest could not see because the host woke late (two periods ran
  * into one unread PF) are replayed, one per read of register C and no closer than the
  * floor, as QEMU's RTC does with lost-tick slewing; a guest counting IRQ 8 then sees the
- * programmed rate on a busy host. Older than RTC_MAX_BACKLOG_NS, they are dropped.
+ * programmed rate on a busy host. The replay goes at the guest's pace (one per read of C),
+ * so even a long backlog is no storm; at most one second's worth is kept (a nested or
+ * overloaded host stalls for 100 ms and more, which a 50 ms cap used to lose).
  */
-#define RTC_MAX_BACKLOG_NS 50000000LL
+#define RTC_MAX_BACKLOG_NS 1000000000LL
 
 static int64_t backlog_cap(const struct rtc *r)
 {

@@ -51,7 +51,29 @@ static void kvm_line_set(void *ctx, uint32_t gsi, int level)
 	(void)ioctl(*(int *)ctx, KVM_IRQ_LINE, &l);
 }
 
+/*
+ * KVM_IRQ_LINE_STATUS says what the raise did: the sum over the controllers the GSI is
+ * routed to of 1 (latched anew) or 0 (already pending: coalesced), -1 when all masked.
+ * The 8259 tells coalesced edges apart; KVM's IOAPIC reports an edge-triggered pin as
+ * delivered even when the local APIC still had the vector pending.
+ */
+static int kvm_line_edge(void *ctx, uint32_t gsi)
+{
+	int fd = *(int *)ctx;
+	struct kvm_irq_level l = {.irq = gsi, .level = 1};
+	int st = IRQ_EDGE_TAKEN;
+	if (ioctl(fd, KVM_IRQ_LINE_STATUS, &l) == 0)
+		st = l.status > 0    ? IRQ_EDGE_TAKEN
+		     : l.status == 0 ? IRQ_EDGE_MERGED
+				     : IRQ_EDGE_MASKED;
+	else
+		kvm_line_set(ctx, gsi, 1); /* no status from this KVM: count it taken */
+	kvm_line_set(ctx, gsi, 0);
+	return st;
+}
+
 struct irq_line vm_irq_line(int *vm_fd, uint32_t gsi)
 {
-	return (struct irq_line){.set = kvm_line_set, .ctx = vm_fd, .gsi = gsi};
+	return (struct irq_line){
+	    .set = kvm_line_set, .edge = kvm_line_edge, .ctx = vm_fd, .gsi = gsi};
 }

@@ -12,10 +12,21 @@ static void fake_irq_set(void *ctx, uint32_t gsi, int level)
 	f->last_gsi = gsi;
 }
 
+static int fake_irq_edge(void *ctx, uint32_t gsi)
+{
+	struct fake_irq *f = ctx;
+	fake_irq_set(ctx, gsi, 1);
+	fake_irq_set(ctx, gsi, 0);
+	if (f->edge_status == IRQ_EDGE_TAKEN)
+		f->taken++;
+	return f->edge_status;
+}
+
 struct irq_line fake_irq_line(struct fake_irq *f, uint32_t gsi)
 {
 	memset(f, 0, sizeof(*f));
-	return (struct irq_line){.set = fake_irq_set, .ctx = f, .gsi = gsi};
+	f->edge_status = IRQ_EDGE_TAKEN;
+	return (struct irq_line){.set = fake_irq_set, .edge = fake_irq_edge, .ctx = f, .gsi = gsi};
 }
 
 static void fake_sink_write(void *ctx, const uint8_t *buf, size_t len)

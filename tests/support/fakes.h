@@ -8,6 +8,8 @@ struct fake_irq {
 	int level;
 	unsigned rises; /* 0 -> 1 transitions seen */
 	uint32_t last_gsi;
+	int edge_status; /* what irq_pulse_status() edges report (IRQ_EDGE_TAKEN at first) */
+	unsigned taken;	 /* edges reported IRQ_EDGE_TAKEN */
 };
 struct irq_line fake_irq_line(struct fake_irq *f, uint32_t gsi);
 

@@ -252,7 +252,8 @@ Test(pit_irq0, late_fire_replays_missed_edges)
 	pit_destroy(&r.pit);
 }
 
-Test(pit_irq0, a_long_stall_is_not_replayed)
+/* A stall owes at most a second's worth, sent no faster than the floor allows. */
+Test(pit_irq0, a_long_stall_owes_at_most_one_second)
 {
 	struct rig r;
 	rig_up(&r);
@@ -260,8 +261,54 @@ Test(pit_irq0, a_long_stall_is_not_replayed)
 	r.vc.now_ns = 2 * SEC; /* two seconds without a fire: 2000 edges missed */
 	r.pit.timer.fire(&r.pit.timer, r.vc.now_ns);
 	vclock_advance(&r.vc, 10000000);
-	cr_assert_leq(r.irq.rises, 12, "no storm after a stall: %u edges in 10 ms", r.irq.rises);
-	cr_assert_geq(r.irq.rises, 10);
+	cr_assert_leq(r.irq.rises, 101, "10 ms at the floor: %u edges", r.irq.rises);
+	cr_assert_geq(r.irq.rises, 100);
+	/* then the rest of the second's worth, and the rate again */
+	vclock_advance(&r.vc, SEC - 10000000);
+	unsigned caught_up = r.irq.rises;
+	cr_assert(caught_up >= 1000 + 900 && caught_up <= 1000 + 1001,
+		  "a second owed plus a second of new edges: %u", caught_up);
+	vclock_advance(&r.vc, SEC);
+	cr_assert(r.irq.rises - caught_up >= 999 && r.irq.rises - caught_up <= 1001, "%u",
+		  r.irq.rises - caught_up);
+	pit_destroy(&r.pit);
+}
+
+/* An edge that merges in the 8259 with one the guest has not taken is sent again once it can
+ * be taken: a guest slower than the rate for a while still counts every tick. */
+Test(pit_irq0, merged_edges_are_sent_again_until_taken)
+{
+	struct rig r;
+	rig_up(&r);
+	program(&r, 0, 2, 11932);		     /* 100 Hz */
+	r.irq.edge_status = IRQ_EDGE_MERGED;	     /* the guest takes nothing for half a second */
+	vclock_advance(&r.vc, SEC / 2 + SEC / 1000); /* edges at 10, 20 .. 500 ms */
+	unsigned tried = r.irq.rises;
+	/* tries back off to one period: about 2 per 10 ms, not the floor's 100 */
+	cr_assert(tried >= 50 && tried <= 120, "tries: %u", tried);
+	cr_assert_eq(r.irq.taken, 0);
+	/* the edges up to the last try (the 500 ms one may come after it) */
+	cr_assert(r.pit.owed == 49 || r.pit.owed == 50, "edges owed: %u", r.pit.owed);
+	r.irq.edge_status = IRQ_EDGE_TAKEN;
+	vclock_advance(&r.vc, SEC / 2 + SEC / 50); /* to 1.021 s: edges at 10 .. 1020 ms */
+	cr_assert_eq(r.irq.taken, 102, "every edge taken: %u", r.irq.taken);
+	cr_assert_eq(r.pit.owed, 0);
+	pit_destroy(&r.pit);
+}
+
+/* A masked line owes nothing: the guest asked not to be interrupted. */
+Test(pit_irq0, masked_edges_are_not_owed)
+{
+	struct rig r;
+	rig_up(&r);
+	program(&r, 0, 2, 11932);
+	r.irq.edge_status = IRQ_EDGE_MASKED;
+	vclock_advance(&r.vc, SEC / 2 + SEC / 1000);
+	cr_assert_eq(r.pit.owed, 0);
+	cr_assert_eq(r.irq.rises, 50, "one edge per period, no retries: %u", r.irq.rises);
+	r.irq.edge_status = IRQ_EDGE_TAKEN;
+	vclock_advance(&r.vc, SEC / 2);
+	cr_assert_eq(r.irq.taken, 50);
 	pit_destroy(&r.pit);
 }
 
