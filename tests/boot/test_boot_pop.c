@@ -374,44 +374,6 @@ Test(boot_pop, list_pause_resume_and_stop_through_the_socket)
 	harness_rmdir(dir);
 }
 
-/* SIGTERM: every guest stopped, both files complete, exit 0. */
-Test(boot_pop, sigterm_stops_and_flushes)
-{
-	TIER_REQUIRE(TIER_KVM);
-	char idle[PATH_MAX], dir[PATH_MAX], stats[PATH_MAX + 16], results[PATH_MAX + 16];
-	char name[32];
-	pop_guest(idle, sizeof(idle), "idle");
-	pop_control_dir(dir, sizeof(dir));
-	snprintf(stats, sizeof(stats), "%s/s.csv", dir);
-	snprintf(results, sizeof(results), "%s/r.csv", dir);
-	snprintf(name, sizeof(name), "term%ld", (long)getpid());
-	struct bg_run b = {.args = {"pop", "-t", "l4", "-i", idle, "-n", "4", "--name", name,
-				    "--stats", stats, "--interval", "0.2", "--results", results,
-				    NULL},
-			   .timeout_s = POP_TIMEOUT_S};
-	bg_start(&b);
-	long pid = pop_wait_listed(name);
-	for (int i = 0; i < 100; i++) {
-		char *text = pop_slurp(stats);
-		unsigned lines = pop_count_lines(text);
-		free(text);
-		if (lines >= 4)
-			break;
-		sleep_ms(100);
-	}
-	cr_assert_eq(kill((pid_t)pid, SIGTERM), 0);
-	bg_join(&b);
-	pop_expect_status(&b.r, 0);
-	cr_expect(strstr(b.r.err, "SIGTERM"), "%s", b.r.err);
-	struct stats_check s = check_stats(stats, 4);
-	cr_expect_geq(s.rows, 3, "%u rows", s.rows);
-	struct results_check *c = check_results(results, 4);
-	for (unsigned i = 0; i < 4; i++)
-		cr_expect_str_eq(c->end[i], "stopped");
-	harness_result_free(&b.r);
-	harness_rmdir(dir);
-}
-
 /* Bad input is refused with status 2 and one line, before any guest (or file) is made. */
 static void refused(const char *const args[], const char *needle, const char *no_file)
 {
