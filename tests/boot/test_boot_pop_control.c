@@ -203,3 +203,44 @@ Test(boot_pop_control, pause_parks_the_vcpus_and_resume_goes_on)
 	harness_result_free(&b.r);
 	harness_rmdir(dir);
 }
+
+/*
+ * The status-2 errors only a running population can give: a second one under the same
+ * name (refused before it opens KVM), and a request the population refuses.
+ */
+Test(boot_pop_control, errors_against_a_running_population)
+{
+	TIER_REQUIRE(TIER_KVM);
+	char idle[PATH_MAX], dir[PATH_MAX], name[32], want[PATH_MAX + 160];
+	pop_guest(idle, sizeof(idle), "idle");
+	pop_control_dir(dir, sizeof(dir));
+	snprintf(name, sizeof(name), "dup_%ld", (long)getpid());
+	struct bg_run b = {.args = {"pop", "-t", "l4", "-i", idle, "-n", "1", "--name", name, NULL},
+			   .timeout_s = POP_TIMEOUT_S};
+	bg_start(&b);
+	pop_wait_listed(name);
+
+	struct run_result r;
+	const char *again[] = {"pop", "-t", "l4", "-i", idle, "-n", "1", "--name", name, NULL};
+	pop_tinyvmm(&r, again);
+	pop_expect_status(&r, 2);
+	snprintf(want, sizeof(want),
+		 "tinyvmm pop: a population is already running with socket '%s/%s.sock'\n", dir,
+		 name);
+	cr_expect_str_eq(r.err, want, "stderr:\n%s", r.err);
+	harness_result_free(&r);
+
+	const char *nosuch[] = {"stop", name, "l4_1", "l4_99", NULL};
+	pop_tinyvmm(&r, nosuch);
+	pop_expect_status(&r, 2);
+	cr_expect_str_eq(r.err,
+			 "tinyvmm stop: stop: 1 of 2 guests could not be handled (first: "
+			 "l4_99)\n",
+			 "stderr:\n%s", r.err);
+	cr_expect_str_eq(r.out, "l4_1: stopping\nl4_99: no such guest\n", "stdout:\n%s", r.out);
+	harness_result_free(&r);
+	bg_join(&b); /* l4_1 was its only guest: the population has ended */
+	pop_expect_status(&b.r, 0);
+	harness_result_free(&b.r);
+	harness_rmdir(dir);
+}
