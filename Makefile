@@ -60,7 +60,7 @@ $(B)/tinyvmm: $(MAIN_OBJ) $(B)/libtinyvmm.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/guests/%: tests/guests/%.asm tests/guests/lib.inc | $(SETUP_STAMP)
+$(B)/tests/guests/%: tests/guests/%.asm $(wildcard tests/guests/*.inc) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  NASM    $<")
 	$(Q)$(NASM) -f bin -I tests/guests/ -o $@ $<

@@ -11,24 +11,26 @@
 
 #define TINYVMM_VERSION "0.1.0"
 
-static void usage(void)
+/* On stdout when asked for, on stderr when the command line was wrong. */
+static void usage(FILE *out)
 {
-	printf("Usage: tinyvmm COMMAND [options]\n"
-	       "\n"
-	       "A minimal virtual machine monitor on Linux KVM.\n"
-	       "\n"
-	       "Commands:\n"
-	       "  run -kernel FILE [-m SIZE] [-initrd LIST] [-append CMDLINE] ...\n"
-	       "                 boot one guest directly and run it (tinyvmm run --help)\n"
-	       "  pop -t TYPE -i IMAGE -n COUNT [--stats FILE] [--results FILE] ...\n"
-	       "                 run a population of guests in this process (tinyvmm pop --help)\n"
-	       "  list [POP]     running populations, or the guests of one\n"
-	       "  stop|pause|resume POP [GUEST...]\n"
-	       "                 stop, pause or resume a population or some of its guests\n"
-	       "  info           what KVM backend this host offers and what it supports\n"
-	       "\n"
-	       "  -h, --help     this text\n"
-	       "  --version      version and KVM backend\n");
+	fprintf(out,
+		"Usage: tinyvmm COMMAND [options]\n"
+		"\n"
+		"A minimal virtual machine monitor on Linux KVM.\n"
+		"\n"
+		"Commands:\n"
+		"  run -kernel FILE [-m SIZE] [-initrd LIST] [-append CMDLINE] ...\n"
+		"                 boot one guest directly and run it (tinyvmm run --help)\n"
+		"  pop -t TYPE -i IMAGE -n COUNT [--stats FILE] [--results FILE] ...\n"
+		"                 run a population of guests in this process (tinyvmm pop --help)\n"
+		"  list [POP]     running populations, or the guests of one\n"
+		"  stop|pause|resume POP [GUEST...]\n"
+		"                 stop, pause or resume a population or some of its guests\n"
+		"  info           what KVM backend this host offers and what it supports\n"
+		"\n"
+		"  -h, --help     this text\n"
+		"  --version      version and KVM backend\n");
 }
 
 /* Reports the backend without failing: --version must work on hosts without KVM too. */
@@ -64,12 +66,12 @@ static int info_cmd(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage();
+		usage(stderr);
 		return TVMM_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-		usage();
+		usage(stdout);
 		return TVMM_EXIT_OK;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-version")) {

@@ -114,10 +114,13 @@ static int check_logs_dir(const char *dir)
 	}
 	struct stat st;
 	const char *why = NULL;
-	if (stat(dir, &st) || access(dir, W_OK | X_OK))
+	/* the kind first: a plain file has no search permission either, and that would hide it */
+	if (stat(dir, &st))
 		why = strerror(errno);
 	else if (!S_ISDIR(st.st_mode))
 		why = "not a directory";
+	else if (access(dir, W_OK | X_OK))
+		why = strerror(errno);
 	if (why)
 		fprintf(stderr, "tinyvmm pop: --logs '%s': %s\n", dir, why);
 	return why ? -1 : 0;

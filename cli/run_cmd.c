@@ -259,27 +259,28 @@ int run_cmd(int argc, char **argv)
 	    .uuid = o.uuid,
 	    .app_args = o.app,
 	};
-	/* every file is checked before KVM is touched: bad input is exit 2 everywhere */
+	/* every file, the outputs included, is checked before KVM is touched: bad input is
+	 * exit 2 with its own message everywhere, even on a host without /dev/kvm */
 	if (load_files(&files, &o, &req) || open_disks(&files, &o, &cfg))
 		goto out_files;
-
-	struct kvm_host kvm;
-	const char *why = "";
-	if (kvm_host_open(&kvm, "/dev/kvm", &why)) {
-		fprintf(stderr, "tinyvmm: %s\n", why);
-		goto out_files;
-	}
 	struct serial_out serial;
 	if (open_serial(&serial, &o, &cfg.serial))
-		goto out_kvm;
+		goto out_files;
 	struct report_log rlog = {0};
 	if (o.report) {
 		int e = report_log_open(&rlog, o.report);
 		if (e) {
 			fprintf(stderr, "tinyvmm: -report file:%s: %s\n", o.report, strerror(-e));
-			goto out_serial_only;
+			goto out_serial;
 		}
 		cfg.report = report_log_sink(&rlog);
+	}
+
+	struct kvm_host kvm;
+	const char *why = "";
+	if (kvm_host_open(&kvm, "/dev/kvm", &why)) {
+		fprintf(stderr, "tinyvmm: %s\n", why);
+		goto out_report;
 	}
 	const char *image = o.kernel ? o.kernel : o.boot == 'a' ? o.fda : o.hda;
 	char *kpath = strdup(image);
@@ -312,8 +313,10 @@ int run_cmd(int argc, char **argv)
 out_watch:
 	run_watch_close(&watch);
 	free(kpath);
+	kvm_host_close(&kvm);
+out_report:
 	report_log_close(&rlog);
-out_serial_only:
+out_serial:
 	if (serial.open) {
 		if (serial.sink.dropped)
 			fprintf(
@@ -323,8 +326,6 @@ out_serial_only:
 			    (unsigned long long)(RUN_SERIAL_FILE_CAP >> 20));
 		fd_sink_close(&serial.sink);
 	}
-out_kvm:
-	kvm_host_close(&kvm);
 out_files:
 	release_files(&files);
 	return status;

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,46 +254,6 @@ int harness_boot_guest(const char *guest, const char *const extra[], const char 
 	}
 	args[n] = NULL;
 	return harness_run_tinyvmm(args, cwd, timeout_s, r);
-}
-
-static void *bg_thread(void *arg)
-{
-	struct harness_bg *b = arg;
-	b->err = harness_run_tinyvmm(b->args, NULL, b->timeout_s, &b->r);
-	/* a child that never started: harness_bg_pid must not wait for it */
-	if (b->err)
-		__atomic_store_n(&b->r.pid, -1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-int harness_bg_start(struct harness_bg *b)
-{
-	pthread_t t;
-	memset(&b->r, 0, sizeof(b->r));
-	b->err = 0;
-	int e = pthread_create(&t, NULL, bg_thread, b);
-	if (e)
-		return -e;
-	b->thread = t;
-	return 0;
-}
-
-int harness_bg_pid(struct harness_bg *b)
-{
-	for (int i = 0; i < 3000; i++) {
-		int pid = __atomic_load_n(&b->r.pid, __ATOMIC_ACQUIRE);
-		if (pid)
-			return pid;
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	return -ETIMEDOUT;
-}
-
-int harness_bg_join(struct harness_bg *b)
-{
-	pthread_join(b->thread, NULL);
-	return b->err;
 }
 
 size_t harness_out_count(const struct run_result *r, const char *needle)

@@ -3,7 +3,6 @@
 #ifndef TINYVMM_TESTS_BOOT_HARNESS_H
 #define TINYVMM_TESTS_BOOT_HARNESS_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,22 +58,6 @@ int harness_run_tinyvmm(const char *const args[], const char *cwd, unsigned time
  */
 int harness_boot_guest(const char *guest, const char *const extra[], const char *cwd,
 		       unsigned timeout_s, struct run_result *r);
-
-/*
- * tinyvmm ARGS run on a thread of its own, for tests that act on it while it runs (signals,
- * control commands): harness_bg_start returns at once, harness_bg_pid waits (up to 30 s)
- * for the child to exist, harness_bg_join waits for the end. 0 or -errno.
- */
-struct harness_bg {
-	const char *args[32]; /* tinyvmm's arguments, NULL-terminated */
-	unsigned timeout_s;
-	struct run_result r;
-	int err;
-	pthread_t thread;
-};
-int harness_bg_start(struct harness_bg *b);
-int harness_bg_pid(struct harness_bg *b);
-int harness_bg_join(struct harness_bg *b);
 
 /* Whether the captured stdout holds `needle`; binary-safe (a guest may print NUL bytes). */
 int harness_out_has(const struct run_result *r, const char *needle);

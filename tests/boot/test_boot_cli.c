@@ -36,6 +36,12 @@ Test(boot_cli, kernel_that_does_not_fit_in_ram)
 	int err = harness_run_tinyvmm(args, NULL, CLI_TIMEOUT_S, &r);
 	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
 	expect_refused(&r, NULL);
+	/* the loader's reason, after the kernel's path: status 2 once KVM is open too */
+	char want[PATH_MAX + 96];
+	snprintf(want, sizeof(want),
+		 "tinyvmm: %s: kernel, modules or initrd do not fit in guest RAM: ", kernel);
+	cr_expect(!strncmp(r.err, want, strlen(want)), "stderr:\n%s\nwant it to start with:\n%s",
+		  r.err, want);
 	harness_result_free(&r);
 }
 

@@ -275,17 +275,22 @@ static void boot_broken(const char *good, const char *drive_opt, enum bad_edit e
 	cr_assert_eq(err, 0, "could not run tinyvmm (is it built?): %s", strerror(-err));
 }
 
+/*
+ * Exit status 8 is "no bootable disk" and nothing else: the BIOS's line on the console and
+ * tinyvmm's on stderr name the VM (bad.img) and the reason.
+ */
 static void expect_no_bootable_disk(const struct run_result *r)
 {
 	char how[96];
 	cr_expect(!r->timed_out && r->signal == 0, "tinyvmm %s: a broken image must end the run",
 		  harness_describe(r, how, sizeof(how)));
-	cr_expect(r->status != 0 && r->status != 1,
-		  "tinyvmm %s (want a failure status); stdout:\n%s\nstderr:\n%s",
-		  harness_describe(r, how, sizeof(how)), r->out, r->err);
-	cr_expect(has_nocase(r->out, r->out_len, "no bootable disk") ||
-		      has_nocase(r->err, r->err_len, "no bootable disk"),
-		  "no \"no bootable disk\" message; stdout:\n%s\nstderr:\n%s", r->out, r->err);
+	cr_expect_eq(r->status, 8,
+		     "tinyvmm %s (want 8: no bootable disk); stdout:\n%s\nstderr:\n%s",
+		     harness_describe(r, how, sizeof(how)), r->out, r->err);
+	cr_expect(harness_out_has(r, "tinyvmm BIOS: no bootable disk\r\n"),
+		  "the console does not say \"no bootable disk\":\n%s", r->out);
+	cr_expect(!strncmp(r->err, "tinyvmm: vm 'bad.img': no bootable disk: ", 41),
+		  "stderr does not give the reason:\n%s", r->err);
 	cr_expect(!harness_out_has(r, "PASS"), "something booted:\n%s", r->out);
 }
 
@@ -357,5 +362,46 @@ Test(boot_firmware, disk_truncated_before_its_partition_is_not_bootable)
 	struct run_result r;
 	boot_broken("disk-test.img", "-hda", BAD_CUT, 2048 * SECTOR, &r);
 	expect_no_bootable_disk(&r);
+	harness_result_free(&r);
+}
+
+/*
+ * The other ways firmware boot fails are not status 8: a boot sector that triple-faults is
+ * a crash (4), a drive image that cannot be opened is bad input (2).
+ */
+Test(boot_firmware, a_boot_sector_that_crashes_is_status_4_not_8)
+{
+	TIER_REQUIRE(TIER_KVM);
+	char sector[PATH_MAX], dir[PATH_MAX], img[PATH_MAX + 16], how[96];
+	cr_assert_eq(harness_guest_path(sector, sizeof(sector), "bootsect_triple"), 0,
+		     "guest bootsect_triple not built (make test builds it)");
+	size_t len;
+	uint8_t *code = slurp(sector, &len);
+	cr_assert_eq(len, SECTOR);
+	uint8_t *floppy = calloc(1, FLOPPY_BYTES);
+	cr_assert(floppy != NULL);
+	memcpy(floppy, code, SECTOR);
+	free(code);
+	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
+	int err = harness_write_file(dir, "crash.img", floppy, FLOPPY_BYTES);
+	free(floppy);
+	cr_assert_eq(err, 0, "cannot write the floppy: %s", strerror(-err));
+	snprintf(img, sizeof(img), "%s/crash.img", dir);
+	struct run_result r;
+	const char *args[] = {"run", "-m", "2", "-fda", img, NULL};
+	run(args, &r, BAD_TIMEOUT_S);
+	harness_rmdir(dir);
+	cr_expect_eq(r.status, 4, "tinyvmm %s (want 4: guest crash); stderr:\n%s",
+		     harness_describe(&r, how, sizeof(how)), r.err);
+	cr_expect(strstr(r.err, "tinyvmm: vm 'crash.img' crashed: "), "stderr:\n%s", r.err);
+	cr_expect(!has_nocase(r.out, r.out_len, "no bootable disk") &&
+		      !has_nocase(r.err, r.err_len, "no bootable disk"),
+		  "a crash reported as no bootable disk:\n%s\n%s", r.out, r.err);
+	harness_result_free(&r);
+
+	const char *missing[] = {"run", "-m", "2", "-fda", img, NULL};
+	run(missing, &r, BAD_TIMEOUT_S);
+	cr_expect_eq(r.status, 2, "tinyvmm %s (want 2: the image is gone); stderr:\n%s",
+		     harness_describe(&r, how, sizeof(how)), r.err);
 	harness_result_free(&r);
 }

@@ -86,7 +86,8 @@ Test(boot_l4, pattern_computes_fib_and_sleeps_what_it_should)
 	/* each lap is fib(20) (microseconds) and a 2 s sleep */
 	for (unsigned k = 2; k <= 3; k++) {
 		double gap = app_lap_time(&run, k) - app_lap_time(&run, k - 1);
-		cr_assert(gap > 1.96 && gap < 2.3, "lap %u came %.3f s after lap %u", k, gap, k - 1);
+		cr_assert(gap > 1.96 && gap < 2.3, "lap %u came %.3f s after lap %u", k, gap,
+			  k - 1);
 	}
 	app_run_done(&run);
 }
@@ -101,7 +102,8 @@ Test(boot_l4, context_sleeps_then_runs_its_laps)
 	const struct report_line *start = app_find_report(&run, "app-start", 3);
 	cr_assert(start != NULL, "no app-start (context) report\n%s", run.r.out);
 	double first = app_lap_time(&run, 1) - start->t;
-	cr_assert(first > 1.96 && first < 2.3, "first lap %.3f s after the start, slept 2 s", first);
+	cr_assert(first > 1.96 && first < 2.3, "first lap %.3f s after the start, slept 2 s",
+		  first);
 	app_lap_time(&run, 3);
 	cr_assert(app_find_report(&run, "app-done", 3), "no app-done report");
 	app_run_done(&run);
@@ -128,7 +130,8 @@ Test(boot_l4, sigma0_serves_fresh_memory_and_a_rogue_thread_stops_alone)
 	app_expect_status(&run, 0);
 	app_expect_out(&run, "l4: thread 33 stopped");
 	app_expect_out(&run, "fault: PASS");
-	cr_assert(app_find_report(&run, "fault", 33), "no fault report for thread 33\n%s", run.r.out);
+	cr_assert(app_find_report(&run, "fault", 33), "no fault report for thread 33\n%s",
+		  run.r.out);
 	app_run_done(&run);
 }
 

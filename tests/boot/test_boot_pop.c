@@ -11,30 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tests/boot/harness.h"
-
-#define POP_TIMEOUT_S 120
-
-/* --- files the population wrote ------------------------------------------------------- */
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	size_t n;
-	while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap)
-			buf = realloc(buf, cap *= 2);
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
+#include "tests/boot/pop_run.h"
 
 /* images/images.mk makes the write-test disk 4 MiB. */
 #define DISK_WRITE_SIZE (4u << 20)
@@ -51,178 +28,28 @@ static char *slurp_bytes(const char *path)
 	return buf;
 }
 
-static unsigned count_lines(const char *s)
-{
-	unsigned n = 0;
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* Field `col` (0-based) of a CSV line without quoted commas before it, into buf. */
-static const char *field(const char *line, unsigned col, char *buf, size_t size)
-{
-	for (unsigned i = 0; i < col && line; i++) {
-		line = strchr(line, ',');
-		line = line ? line + 1 : NULL;
-	}
-	if (!line)
-		return "";
-	size_t len = strcspn(line, ",\n");
-	snprintf(buf, size, "%.*s", (int)(len < size ? len : size - 1), line);
-	return buf;
-}
-
-/* The column number of `name` in a header line, or fails the test. */
-static unsigned column(const char *header, const char *name)
-{
-	char buf[64];
-	for (unsigned i = 0; i < 64; i++)
-		if (!strcmp(field(header, i, buf, sizeof(buf)), name))
-			return i;
-	cr_assert_fail("no column %s in %s", name, header);
-	return 0;
-}
-
-/* Calls fn on each data line (after the header). */
-static void each_row(const char *text, void (*fn)(void *ctx, const char *header, const char *row),
-		     void *ctx)
-{
-	const char *nl = strchr(text, '\n');
-	cr_assert(nl, "no header line");
-	size_t hlen = (size_t)(nl - text);
-	char *header = strndup(text, hlen);
-	for (const char *row = nl + 1; *row;) {
-		const char *end = strchr(row, '\n');
-		cr_assert(end, "last row is cut short: %s", row);
-		char *line = strndup(row, (size_t)(end - row));
-		fn(ctx, header, line);
-		free(line);
-		row = end + 1;
-	}
-	free(header);
-}
-
-/* --- running tinyvmm ------------------------------------------------------------------- */
-
-static void guest(char *buf, size_t size, const char *name)
-{
-	cr_assert_eq(harness_guest_path(buf, size, name), 0, "guest %s not built (make test does)",
-		     name);
-}
-
-static void expect_status(const struct run_result *r, int want)
-{
-	char how[96];
-	cr_assert_eq(r->status, want, "tinyvmm pop %s (want %d)\nstdout:\n%s\nstderr:\n%s",
-		     harness_describe(r, how, sizeof(how)), want, r->out, r->err);
-}
-
-struct bg_run {
-	const char *args[32];
-	unsigned timeout_s;
-	struct run_result r;
-	int err;
-	pthread_t t;
-};
-
-static void *bg_thread(void *arg)
-{
-	struct bg_run *b = arg;
-	b->err = harness_run_tinyvmm(b->args, NULL, b->timeout_s, &b->r);
-	return NULL;
-}
-
-static void bg_start(struct bg_run *b)
-{
-	cr_assert_eq(pthread_create(&b->t, NULL, bg_thread, b), 0);
-}
-
-static void bg_join(struct bg_run *b)
-{
-	pthread_join(b->t, NULL);
-	cr_assert_eq(b->err, 0, "could not run tinyvmm: %s", strerror(-b->err));
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
-}
-
-/* `tinyvmm ARGS...` run to the end; its result in *r. */
-static void tinyvmm(struct run_result *r, const char *const args[])
-{
-	int err = harness_run_tinyvmm(args, NULL, 30, r);
-	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-}
-
-/* Waits until `tinyvmm list` shows population `name`; returns its PID. */
-static long wait_listed(const char *name)
-{
-	for (int i = 0; i < 200; i++) {
-		struct run_result r;
-		const char *args[] = {"list", NULL};
-		tinyvmm(&r, args);
-		const char *at = strstr(r.out, name);
-		long pid = at ? strtol(at + strlen(name), NULL, 10) : 0;
-		harness_result_free(&r);
-		if (pid > 0)
-			return pid;
-		sleep_ms(100);
-	}
-	cr_assert_fail("population %s never showed in tinyvmm list", name);
-	return 0;
-}
-
-static void control_dir(char *dir, size_t size)
-{
-	cr_assert_eq(harness_tempdir(dir, size), 0);
-	setenv("TINYVMM_CONTROL_DIR", dir, 1);
-}
-
 /* --- the checks of the files ----------------------------------------------------------- */
 
 struct stats_check {
-	unsigned rows, fields, full_rows, want_running;
-	unsigned running_col, booted_col;
+	unsigned rows, full_rows;
 };
-
-static void stats_row(void *ctx, const char *header, const char *row)
-{
-	struct stats_check *c = ctx;
-	char a[32], b[32];
-	unsigned fields = 1;
-	for (const char *p = row; *p; p++)
-		fields += *p == ',';
-	cr_assert_eq(fields, c->fields, "row has %u fields, the header %u: %s", fields, c->fields,
-		     row);
-	(void)header;
-	c->rows++;
-	if ((unsigned)atoi(field(row, c->booted_col, b, sizeof(b))) == c->want_running &&
-	    (unsigned)atoi(field(row, c->running_col, a, sizeof(a))) == c->want_running)
-		c->full_rows++;
-}
 
 /* Every row complete; rows where all `n` guests had booted show vms_running = n. */
 static struct stats_check check_stats(const char *path, unsigned n)
 {
-	char *text = slurp(path);
-	cr_assert(text, "no stats file %s", path);
-	struct stats_check c = {.want_running = n};
-	const char *nl = strchr(text, '\n');
-	cr_assert(nl, "stats file has no header");
-	char *header = strndup(text, (size_t)(nl - text));
-	cr_assert(!strncmp(header, "timestamp_ms,cpu_user,cpu_system,cpu_idle,cpu_total,", 52),
-		  "%s", header);
-	c.fields = 1;
-	for (const char *p = header; *p; p++)
-		c.fields += *p == ',';
-	c.running_col = column(header, "vms_running");
-	c.booted_col = column(header, "guests_booted");
-	free(header);
-	each_row(text, stats_row, &c);
-	free(text);
+	struct csv_table t;
+	csv_load(&t, path);
+	cr_assert_str_eq(t.header.f[0], "timestamp_ms");
+	cr_assert_str_eq(t.header.f[4], "cpu_total");
+	cr_assert(!t.partial, "last stats row cut short: %s", t.partial);
+	struct stats_check c = {.rows = t.nrows};
+	for (unsigned i = 0; i < t.nrows; i++) {
+		cr_assert_eq(t.rows[i].n, t.header.n, "row %u has %u fields, the header %u", i + 1,
+			     t.rows[i].n, t.header.n);
+		if (csv_num(&t, i, "guests_booted") == n && csv_num(&t, i, "vms_running") == n)
+			c.full_rows++;
+	}
+	csv_free(&t);
 	return c;
 }
 
@@ -235,31 +62,28 @@ struct results_check {
 	char status[64][8];
 };
 
-static void results_row(void *ctx, const char *header, const char *row)
-{
-	struct results_check *c = ctx;
-	cr_assert_lt(c->rows, 64);
-	unsigned i = c->rows++;
-	field(row, column(header, "uuid"), c->uuids[i], sizeof(c->uuids[i]));
-	field(row, column(header, "end"), c->end[i], sizeof(c->end[i]));
-	field(row, column(header, "laps"), c->laps[i], sizeof(c->laps[i]));
-	field(row, column(header, "boot_ms"), c->boot[i], sizeof(c->boot[i]));
-	field(row, column(header, "exit_status"), c->status[i], sizeof(c->status[i]));
-	cr_assert_eq(strlen(c->uuids[i]), 36, "not a UUID: %s", row);
-	for (unsigned k = 0; k < i; k++)
-		cr_assert_str_neq(c->uuids[k], c->uuids[i], "UUID given twice");
-}
-
 static struct results_check *check_results(const char *path, unsigned n)
 {
 	static struct results_check c;
 	memset(&c, 0, sizeof(c));
-	char *text = slurp(path);
-	cr_assert(text, "no results file %s", path);
-	cr_assert(!strncmp(text, "uuid,name,type,", 15), "%s", text);
-	each_row(text, results_row, &c);
-	cr_assert_eq(c.rows, n, "%u results rows, want %u:\n%s", c.rows, n, text);
-	free(text);
+	struct csv_table t;
+	csv_load(&t, path);
+	cr_assert_str_eq(t.header.f[0], "uuid");
+	cr_assert_eq(t.nrows, n, "%u results rows, want %u", t.nrows, n);
+	cr_assert(!t.partial, "last results row cut short: %s", t.partial);
+	cr_assert_leq(n, 64);
+	c.rows = t.nrows;
+	for (unsigned i = 0; i < t.nrows; i++) {
+		snprintf(c.uuids[i], sizeof(c.uuids[i]), "%s", csv_get(&t, i, "uuid"));
+		snprintf(c.end[i], sizeof(c.end[i]), "%s", csv_get(&t, i, "end"));
+		snprintf(c.laps[i], sizeof(c.laps[i]), "%s", csv_get(&t, i, "laps"));
+		snprintf(c.boot[i], sizeof(c.boot[i]), "%s", csv_get(&t, i, "boot_ms"));
+		snprintf(c.status[i], sizeof(c.status[i]), "%s", csv_get(&t, i, "exit_status"));
+		cr_assert_eq(strlen(c.uuids[i]), 36, "not a UUID: %s", c.uuids[i]);
+		for (unsigned k = 0; k < i; k++)
+			cr_assert_str_neq(c.uuids[k], c.uuids[i], "UUID given twice");
+	}
+	csv_free(&t);
 	return &c;
 }
 
@@ -273,7 +97,7 @@ Test(boot_pop, twenty_l4_guests_from_the_floppy_for_a_minute)
 	if (harness_build_path(img, sizeof(img), "images/l4.img") || access(img, R_OK))
 		cr_skip_test("build/images/l4.img is missing (make images builds it)");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
-	control_dir(dir, sizeof(dir));
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(stats, sizeof(stats), "%s/s.csv", dir);
 	snprintf(results, sizeof(results), "%s/r.csv", dir);
 	const char *args[] = {"pop",	    "-t", "l4",	     "-i",  img,	 "-n",	  "20",
@@ -281,7 +105,7 @@ Test(boot_pop, twenty_l4_guests_from_the_floppy_for_a_minute)
 	struct run_result r;
 	int err = harness_run_tinyvmm(args, NULL, 240, &r);
 	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-	expect_status(&r, 0);
+	pop_expect_status(&r, 0);
 	struct stats_check s = check_stats(stats, 20);
 	cr_expect_geq(s.rows, 50, "%u statistics rows in 60 s", s.rows);
 	cr_expect_gt(s.full_rows, 0, "no row shows vms_running = 20 once all 20 had booted");
@@ -307,7 +131,7 @@ Test(boot_pop, l4_direct_boot_apps_report_laps)
 	cr_assert_eq(harness_build_path(rt, sizeof(rt), "guests/l4/roottask"), 0);
 	snprintf(initrd, sizeof(initrd), "%s,%s,%s", k, s0, rt);
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
-	control_dir(dir, sizeof(dir));
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(results, sizeof(results), "%s/r.csv", dir);
 	const char *args[] = {"pop",
 			      "-t",
@@ -328,7 +152,7 @@ Test(boot_pop, l4_direct_boot_apps_report_laps)
 	struct run_result r;
 	int err = harness_run_tinyvmm(args, NULL, POP_TIMEOUT_S, &r);
 	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-	expect_status(&r, 0);
+	pop_expect_status(&r, 0);
 	struct results_check *c = check_results(results, 4);
 	for (unsigned i = 0; i < 4; i++) {
 		cr_expect_str_eq(c->end[i], "poweroff", "guest %u ended as %s", i, c->end[i]);
@@ -336,7 +160,7 @@ Test(boot_pop, l4_direct_boot_apps_report_laps)
 	}
 	char log[PATH_MAX + 16];
 	snprintf(log, sizeof(log), "%s/l4_4.log", dir);
-	char *text = slurp(log);
+	char *text = pop_slurp(log);
 	cr_expect(text && strstr(text, "Count 3"), "l4_4's serial log: %s", text ? text : "none");
 	free(text);
 	harness_result_free(&r);
@@ -348,9 +172,9 @@ Test(boot_pop, idle_guests_run_until_the_duration)
 {
 	TIER_REQUIRE(TIER_KVM);
 	char idle[PATH_MAX], dir[PATH_MAX], stats[PATH_MAX + 16], results[PATH_MAX + 16];
-	guest(idle, sizeof(idle), "idle");
+	pop_guest(idle, sizeof(idle), "idle");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
-	control_dir(dir, sizeof(dir));
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(stats, sizeof(stats), "%s/s.csv", dir);
 	snprintf(results, sizeof(results), "%s/r.csv", dir);
 	const char *args[] = {"pop", "-t",	   "l4",    "-i",	  idle,	 "-n",
@@ -359,7 +183,7 @@ Test(boot_pop, idle_guests_run_until_the_duration)
 	struct run_result r;
 	int err = harness_run_tinyvmm(args, NULL, POP_TIMEOUT_S, &r);
 	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-	expect_status(&r, 0);
+	pop_expect_status(&r, 0);
 	struct stats_check s = check_stats(stats, 8);
 	cr_expect_geq(s.rows, 4, "%u rows", s.rows);
 	cr_expect_gt(s.full_rows, 0, "no row with vms_running = 8");
@@ -376,16 +200,16 @@ Test(boot_pop, population_ends_when_every_guest_has)
 {
 	TIER_REQUIRE(TIER_KVM);
 	char hello[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16];
-	guest(hello, sizeof(hello), "hello");
+	pop_guest(hello, sizeof(hello), "hello");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
-	control_dir(dir, sizeof(dir));
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(results, sizeof(results), "%s/r.csv", dir);
 	const char *args[] = {"pop", "-t", "l4", "-i",	      hello,   "-m",
 			      "4",   "-n", "3",	 "--results", results, NULL};
 	struct run_result r;
 	int err = harness_run_tinyvmm(args, NULL, POP_TIMEOUT_S, &r);
 	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-	expect_status(&r, 0);
+	pop_expect_status(&r, 0);
 	struct results_check *c = check_results(results, 3);
 	for (unsigned i = 0; i < 3; i++) {
 		cr_expect_str_eq(c->end[i], "debug-exit");
@@ -404,13 +228,13 @@ Test(boot_pop, guests_share_one_disk_image_copy_on_write)
 		cr_skip_test("build/images/disk-write.img is missing (make test builds it)");
 	char *before = slurp_bytes(img);
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
-	control_dir(dir, sizeof(dir));
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(results, sizeof(results), "%s/r.csv", dir);
 	const char *args[] = {"pop", "-t", "bm", "-i", img, "-n", "3", "--results", results, NULL};
 	struct run_result r;
 	int err = harness_run_tinyvmm(args, NULL, POP_TIMEOUT_S, &r);
 	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-	expect_status(&r, 0);
+	pop_expect_status(&r, 0);
 	struct results_check *c = check_results(results, 3);
 	for (unsigned i = 0; i < 3; i++) {
 		cr_expect_str_eq(c->end[i], "debug-exit", "guest %u ended as %s", i, c->end[i]);
@@ -429,16 +253,16 @@ Test(boot_pop, admission_control_refuses_to_cross_the_floor)
 {
 	TIER_REQUIRE(TIER_KVM);
 	char idle[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16];
-	guest(idle, sizeof(idle), "idle");
+	pop_guest(idle, sizeof(idle), "idle");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
-	control_dir(dir, sizeof(dir));
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(results, sizeof(results), "%s/r.csv", dir);
 	const char *args[] = {"pop", "-t",	   "l4", "-i",	      idle,    "-n",
 			      "3",   "--min-free", "1T", "--results", results, NULL};
 	struct run_result r;
 	int err = harness_run_tinyvmm(args, NULL, POP_TIMEOUT_S, &r);
 	cr_assert_eq(err, 0, "could not run tinyvmm: %s", strerror(-err));
-	expect_status(&r, 6);
+	pop_expect_status(&r, 6);
 	cr_expect(strstr(r.err, "stopped launching after 0 of 3 guests"), "%s", r.err);
 	cr_expect(strstr(r.err, "--min-free"), "%s", r.err);
 	struct results_check *c = check_results(results, 3);
@@ -474,22 +298,22 @@ Test(boot_pop, list_pause_resume_and_stop_through_the_socket)
 {
 	TIER_REQUIRE(TIER_KVM);
 	char idle[PATH_MAX], dir[PATH_MAX], results[PATH_MAX + 16], name[32];
-	guest(idle, sizeof(idle), "idle");
-	control_dir(dir, sizeof(dir));
+	pop_guest(idle, sizeof(idle), "idle");
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(results, sizeof(results), "%s/r.csv", dir);
 	snprintf(name, sizeof(name), "ctl%ld", (long)getpid());
 	struct bg_run b = {.args = {"pop", "-t", "l4", "-i", idle, "-n", "3", "--name", name,
 				    "--results", results, NULL},
 			   .timeout_s = POP_TIMEOUT_S};
 	bg_start(&b);
-	long pid = wait_listed(name);
+	long pid = pop_wait_listed(name);
 	cr_expect(thread_named(pid, "l4_1/0"), "no vCPU thread named l4_1/0 in process %ld", pid);
 
 	struct run_result r;
 	const char *guests[] = {"list", name, NULL};
 	/* guests are listed as soon as the socket is up; wait for the third to run */
 	for (int i = 0; i < 100; i++) {
-		tinyvmm(&r, guests);
+		pop_tinyvmm(&r, guests);
 		bool all = harness_out_count(&r, " running ") == 3;
 		if (all)
 			break;
@@ -501,31 +325,31 @@ Test(boot_pop, list_pause_resume_and_stop_through_the_socket)
 	harness_result_free(&r);
 
 	const char *pause[] = {"pause", name, "l4_2", NULL};
-	tinyvmm(&r, pause);
-	expect_status(&r, 0);
+	pop_tinyvmm(&r, pause);
+	pop_expect_status(&r, 0);
 	cr_expect(strstr(r.out, "l4_2: paused"), "%s", r.out);
 	harness_result_free(&r);
-	tinyvmm(&r, guests);
+	pop_tinyvmm(&r, guests);
 	cr_expect_eq(harness_out_count(&r, " paused "), 1, "%s", r.out);
 	harness_result_free(&r);
 	const char *resume[] = {"resume", name, NULL};
-	tinyvmm(&r, resume);
-	expect_status(&r, 0);
+	pop_tinyvmm(&r, resume);
+	pop_expect_status(&r, 0);
 	cr_expect(strstr(r.out, "resumed: 1 guests"), "%s", r.out);
 	harness_result_free(&r);
 
 	const char *nosuch[] = {"stop", name, "l4_99", NULL};
-	tinyvmm(&r, nosuch);
-	expect_status(&r, 2);
+	pop_tinyvmm(&r, nosuch);
+	pop_expect_status(&r, 2);
 	cr_expect(strstr(r.out, "l4_99: no such guest"), "%s", r.out);
 	harness_result_free(&r);
 
 	const char *stop1[] = {"stop", name, "l4_1", NULL};
-	tinyvmm(&r, stop1);
-	expect_status(&r, 0);
+	pop_tinyvmm(&r, stop1);
+	pop_expect_status(&r, 0);
 	harness_result_free(&r);
 	for (int i = 0; i < 100; i++) {
-		tinyvmm(&r, guests);
+		pop_tinyvmm(&r, guests);
 		bool gone = harness_out_count(&r, " stopped ") == 1;
 		harness_result_free(&r);
 		if (gone)
@@ -533,57 +357,19 @@ Test(boot_pop, list_pause_resume_and_stop_through_the_socket)
 		sleep_ms(100);
 	}
 	const char *stop[] = {"stop", name, NULL};
-	tinyvmm(&r, stop);
-	expect_status(&r, 0);
+	pop_tinyvmm(&r, stop);
+	pop_expect_status(&r, 0);
 	harness_result_free(&r);
 	bg_join(&b);
-	expect_status(&b.r, 0);
+	pop_expect_status(&b.r, 0);
 	struct results_check *c = check_results(results, 3);
 	for (unsigned i = 0; i < 3; i++)
 		cr_expect_str_eq(c->end[i], "stopped");
 
 	const char *list[] = {"list", NULL};
-	tinyvmm(&r, list);
+	pop_tinyvmm(&r, list);
 	cr_expect(!strstr(r.out, name), "the socket outlived its population:\n%s", r.out);
 	harness_result_free(&r);
-	harness_result_free(&b.r);
-	harness_rmdir(dir);
-}
-
-/* SIGTERM: every guest stopped, both files complete, exit 0. */
-Test(boot_pop, sigterm_stops_and_flushes)
-{
-	TIER_REQUIRE(TIER_KVM);
-	char idle[PATH_MAX], dir[PATH_MAX], stats[PATH_MAX + 16], results[PATH_MAX + 16];
-	char name[32];
-	guest(idle, sizeof(idle), "idle");
-	control_dir(dir, sizeof(dir));
-	snprintf(stats, sizeof(stats), "%s/s.csv", dir);
-	snprintf(results, sizeof(results), "%s/r.csv", dir);
-	snprintf(name, sizeof(name), "term%ld", (long)getpid());
-	struct bg_run b = {.args = {"pop", "-t", "l4", "-i", idle, "-n", "4", "--name", name,
-				    "--stats", stats, "--interval", "0.2", "--results", results,
-				    NULL},
-			   .timeout_s = POP_TIMEOUT_S};
-	bg_start(&b);
-	long pid = wait_listed(name);
-	for (int i = 0; i < 100; i++) {
-		char *text = slurp(stats);
-		unsigned lines = count_lines(text);
-		free(text);
-		if (lines >= 4)
-			break;
-		sleep_ms(100);
-	}
-	cr_assert_eq(kill((pid_t)pid, SIGTERM), 0);
-	bg_join(&b);
-	expect_status(&b.r, 0);
-	cr_expect(strstr(b.r.err, "SIGTERM"), "%s", b.r.err);
-	struct stats_check s = check_stats(stats, 4);
-	cr_expect_geq(s.rows, 3, "%u rows", s.rows);
-	struct results_check *c = check_results(results, 4);
-	for (unsigned i = 0; i < 4; i++)
-		cr_expect_str_eq(c->end[i], "stopped");
 	harness_result_free(&b.r);
 	harness_rmdir(dir);
 }
@@ -592,8 +378,8 @@ Test(boot_pop, sigterm_stops_and_flushes)
 static void refused(const char *const args[], const char *needle, const char *no_file)
 {
 	struct run_result r;
-	tinyvmm(&r, args);
-	expect_status(&r, 2);
+	pop_tinyvmm(&r, args);
+	pop_expect_status(&r, 2);
 	const char *nl = strchr(r.err, '\n');
 	cr_expect(nl && !nl[1], "stderr is not one line:\n%s", r.err);
 	cr_expect(strstr(r.err, needle), "stderr does not name %s:\n%s", needle, r.err);
@@ -607,9 +393,9 @@ Test(boot_pop, bad_input_is_refused_before_anything_starts)
 {
 	char idle[PATH_MAX], dir[PATH_MAX], stats[PATH_MAX + 16], spec[PATH_MAX + 16];
 	char bad_stats[PATH_MAX + 32], missing[PATH_MAX + 16];
-	guest(idle, sizeof(idle), "idle");
+	pop_guest(idle, sizeof(idle), "idle");
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
-	control_dir(dir, sizeof(dir));
+	pop_control_dir(dir, sizeof(dir));
 	snprintf(stats, sizeof(stats), "%s/s.csv", dir);
 	snprintf(spec, sizeof(spec), "%s/p.spec", dir);
 	snprintf(bad_stats, sizeof(bad_stats), "%s/no-such-dir/s.csv", dir);

@@ -9,15 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tests/boot/app_run.h"
+#include "tests/boot/pop_run.h"
 
 #define SCREEN_TIMEOUT_S 120
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
-}
 
 /* Whether file `path` holds `needle` (the -report file, written as reports arrive). */
 static bool file_has(const char *path, const char *needle)
@@ -37,7 +31,7 @@ static bool file_has(const char *path, const char *needle)
  * screen_lines writes "screen line 1".."screen line 30" scrolling up the screen, reports
  * app-done, then halts with interrupts off: it runs until `sig` stops it.
  */
-static void run_until_signal(const char *screen, int sig, struct harness_bg *b, char *dir,
+static void run_until_signal(const char *screen, int sig, struct bg_run *b, char *dir,
 			     size_t dirsize)
 {
 	static char kernel[PATH_MAX], report[PATH_MAX + 16], rep_arg[PATH_MAX + 32];
@@ -50,9 +44,8 @@ static void run_until_signal(const char *screen, int sig, struct harness_bg *b, 
 			      "-screen", screen, "-report", rep_arg,   NULL};
 	memcpy(b->args, args, sizeof(args));
 	b->timeout_s = SCREEN_TIMEOUT_S;
-	cr_assert_eq(harness_bg_start(b), 0);
-	int pid = harness_bg_pid(b);
-	cr_assert(pid > 0, "tinyvmm did not start: %d", pid);
+	bg_start(b);
+	int pid = bg_pid(b);
 	int waited = 0;
 	while (!file_has(report, "app-done") && waited < (SCREEN_TIMEOUT_S - 10) * 1000) {
 		sleep_ms(50);
@@ -61,13 +54,13 @@ static void run_until_signal(const char *screen, int sig, struct harness_bg *b, 
 	cr_assert(file_has(report, "app-done"), "the guest never finished its lines");
 	sleep_ms(300); /* a few live polls after the last line */
 	cr_assert_eq(kill(pid, sig), 0);
-	cr_assert_eq(harness_bg_join(b), 0, "could not run tinyvmm");
+	bg_join(b);
 }
 
 Test(boot_screen, live_copies_each_new_line_once_and_sigint_ends_the_vm_with_0)
 {
 	TIER_REQUIRE(TIER_KVM);
-	struct harness_bg b;
+	struct bg_run b;
 	char dir[256], how[96];
 	run_until_signal("live", SIGINT, &b, dir, sizeof(dir));
 	cr_expect_eq(b.r.status, 0, "tinyvmm %s; stderr:\n%s",
@@ -95,7 +88,7 @@ Test(boot_screen, live_copies_each_new_line_once_and_sigint_ends_the_vm_with_0)
 Test(boot_screen, sigterm_still_prints_the_screen_at_exit)
 {
 	TIER_REQUIRE(TIER_KVM);
-	struct harness_bg b;
+	struct bg_run b;
 	char dir[256], how[96];
 	run_until_signal("exit", SIGTERM, &b, dir, sizeof(dir));
 	cr_expect_eq(b.r.status, 0, "tinyvmm %s; stderr:\n%s",
