@@ -223,7 +223,7 @@ Test(boot_cli_errors, every_run_usage_and_input_error)
 	    {{"run", "-pit", "hpet", "-kernel", "@G"},
 	     RUN_ERR("-pit 'hpet': expected user or kvm")},
 	    {{"run", "-screen", "vga", "-kernel", "@G"},
-	     RUN_ERR("-screen 'vga': expected exit or none")},
+	     RUN_ERR("-screen 'vga': expected exit, live or none")},
 	    {{"run", "-load-addr", "0x1001", "-kernel", "@G"},
 	     RUN_ERR("-load-addr '0x1001': expected a non-zero, 4 KiB aligned address")},
 	    {{"run", "-m", "8"},
