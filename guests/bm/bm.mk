@@ -3,7 +3,8 @@
 # Outputs in build/guests/bm/: mbr.bin (446 bytes of MBR code), LOADER.SYS, KERNEL.SYS
 # (flat binaries at fixed addresses), and the apps, flat images linked at 2 MiB by
 # newlib.mk's bm_app_link (crt0, libbm.a, Newlib): STARTUP.APP (the shared apps),
-# CRASH.APP (reads kernel memory from ring 3) and CALLS.APP (the calls' self-test).
+# CRASH.APP (reads kernel memory from ring 3), CALLS.APP (the calls' self-test) and
+# LIBC.APP (Newlib at work), with LIBC.TXT, the file LIBC.APP reads.
 BM_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 BM_OUT := $(B)/guests/bm
@@ -27,9 +28,10 @@ BM_OS_OBJ      := $(call bm_objs,guests/bm/app/bm_os_bm.c)
 BM_STARTUP_OBJ := $(call bm_objs,guests/bm/app/shim_bm.c $(BM_APPS_SRC))
 BM_CRASH_OBJ   := $(call bm_objs,guests/bm/app/crash.c)
 BM_CALLS_OBJ   := $(call bm_objs,guests/bm/app/calls.c)
+BM_LIBCAPP_OBJ := $(call bm_objs,guests/bm/app/libc.c)
 
 BM_FILES := $(BM_OUT)/LOADER.SYS $(BM_OUT)/KERNEL.SYS $(BM_OUT)/STARTUP.APP $(BM_OUT)/CRASH.APP \
-	$(BM_OUT)/CALLS.APP
+	$(BM_OUT)/CALLS.APP $(BM_OUT)/LIBC.APP $(BM_OUT)/LIBC.TXT
 BM_GUEST := $(BM_OUT)/mbr.bin $(BM_FILES)
 BM_IMAGE := $(IMG)/bm.img
 
@@ -80,6 +82,11 @@ endef
 $(eval $(call BM_APP_LINK,STARTUP.APP,$(BM_STARTUP_OBJ)))
 $(eval $(call BM_APP_LINK,CRASH.APP,$(BM_CRASH_OBJ)))
 $(eval $(call BM_APP_LINK,CALLS.APP,$(BM_CALLS_OBJ)))
+$(eval $(call BM_APP_LINK,LIBC.APP,$(BM_LIBCAPP_OBJ)))
+
+$(BM_OUT)/LIBC.TXT: guests/bm/app/libc.txt
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 # The thesis's BareMetal disk was 32 MB; 4 MiB holds everything here with room to spare.
 $(BM_IMAGE): images/mkimage $(BM_GUEST) | $(IMAGES_SETUP_STAMP)
@@ -89,6 +96,6 @@ $(BM_IMAGE): images/mkimage $(BM_GUEST) | $(IMAGES_SETUP_STAMP)
 		$(foreach f,$(BM_FILES),--file $(f):/$(notdir $(f)))
 
 -include $(BM_OS_OBJ:.o=.d) $(BM_STARTUP_OBJ:.o=.d) $(BM_CRASH_OBJ:.o=.d) $(BM_CALLS_OBJ:.o=.d) \
-	$(BM_GUEST:=.d)
+	$(BM_LIBCAPP_OBJ:.o=.d) $(BM_GUEST:=.d)
 
 .DEFAULT_GOAL := $(BM_SAVED_GOAL)
