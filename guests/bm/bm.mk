@@ -70,13 +70,17 @@ $(BM_OBJ)/guests/bm/app/%.o: guests/bm/app/%.c $(NEWLIB_LIBC)
 	@$(if $(Q),echo "  CC      $< (bm app)")
 	$(Q)$(CC) $(BM_OWN_CFLAGS) -c -o $@ $<
 
+# The kernel maps the app's memory in one piece: no page between code and data, which in a
+# flat image is zeroes read from the disk (bm_app.ld keeps it for Linux's sake).
+BM_FLAT_LDFLAGS := -Wl,--defsym=BM_DATA_ALIGN=16
+
 # app name, objects: linked at BM_APP_BASE with Newlib (newlib.mk's bm_app_link), then
 # flattened (no .bss in the file)
 define BM_APP_LINK
 $(BM_OUT)/$(1): $(2) $(BM_OS_OBJ) $(BM_LIBC) $(BM_APP_LDS)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  LINK    $$@")
-	$$(Q)$$(call bm_app_link,$$@.elf,$(2) $(BM_OS_OBJ))
+	$$(Q)$$(call bm_app_link,$$@.elf,$(2) $(BM_OS_OBJ),$$(BM_FLAT_LDFLAGS))
 	$$(Q)objcopy -O binary $$@.elf $$@
 endef
 $(eval $(call BM_APP_LINK,STARTUP.APP,$(BM_STARTUP_OBJ)))
