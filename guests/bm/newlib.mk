@@ -9,8 +9,9 @@
 #                             system calls (tests/newlib/bm_os_linux.c), run by
 #                             tests/unit/test_bm_newlib.c
 # For the bm side: compile apps with $(BM_APP_CFLAGS) (after $(BM_LIBC) is built) and link
-# them with $(call bm_app_link,OUT,OBJECTS): OBJECTS are the app's and the kernel side's
-# bm_os.h implementation. `make newlib` builds the libraries alone.
+# them with $(call bm_app_link,OUT,OBJECTS[,FLAGS]): OBJECTS are the app's and the kernel
+# side's bm_os.h implementation (bm.mk: guests/bm/app/bm_os_bm.c). `make newlib` builds
+# the libraries alone.
 NEWLIB_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 NEWLIB_OUT   := $(B)/guests/bm/newlib
@@ -41,8 +42,9 @@ BM_LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 BM_APP_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(BM_APP_LDS) -Wl,--gc-sections \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,max-page-size=0x1000
 # crt0.o first; the libraries as a group, since libc.a calls libbm.a's system calls and
-# libbm.a calls back into libc.a (exit, atexit).
-bm_app_link = $(CC) $(BM_APP_LDFLAGS) -o $(1) $(BM_LIBC_CRT0) $(2) -Wl,--start-group $(BM_LIBBM) \
+# libbm.a calls back into libc.a (exit, atexit). $(3), optional: link flags that go before
+# the script, as a --defsym that bm_app.ld tests with DEFINED() must.
+bm_app_link = $(CC) $(3) $(BM_APP_LDFLAGS) -o $(1) $(BM_LIBC_CRT0) $(2) -Wl,--start-group $(BM_LIBBM) \
 	$(NEWLIB_LIBC) $(NEWLIB_LIBM) $(BM_LIBGCC) -Wl,--end-group
 
 .PHONY: newlib

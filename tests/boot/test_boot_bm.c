@@ -1,5 +1,5 @@
 /* Boot tests of the bm guest (guests/bm): MBR -> loader -> kernel -> the apps in ring 3 from the
- * FAT16 disk, faults, bad app lines, broken disks, SMP, a small population. */
+ * FAT16 disk, faults, Newlib, bad app lines, broken disks, SMP, a small population. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdint.h>
@@ -129,6 +129,43 @@ Test(boot_bm, the_call_table_passes_its_self_test)
 	app_expect_out(&run, "bm: CALLS.APP: ");
 	app_expect_out(&run, "calls: PASS");
 	app_expect_status(&run, 0);
+	app_run_done(&run);
+}
+
+/* LIBC.APP: Newlib on the call table; its lines are fixed (libc.c judges what varies). */
+static const char libc_expected[] =
+    "libc: Newlib on bm, argc 2, argv[0] [app=libc]\n"
+    "libc: printf: -42 4000000000 [bm] [ok   ] beef 0XCAFE 003.1 1.235e+04 0.25 z%\n"
+    "libc: printf: -9223372036854775808 8 0.333333 -2.500000\n"
+    "libc: snprintf: 14 [truncat] 18 [0003.142|17    |+5]\n"
+    "libc: strtoul: 4096kB -> 4096 rest [kB] | overflow ULONG_MAX ERANGE | none 0 end=start\n"
+    "libc: strtol: -0x7f -> -127, 0755 -> 493 | underflow LONG_MIN ERANGE\n"
+    "libc: malloc: 200 blocks, realloc kept them: yes, 16-byte aligned: yes | 1 GiB: NULL "
+    "ENOMEM\n"
+    "libc: qsort: -1 0 1 1 2 3 5 8 13 21 34 | bm kvm newlib pure64 tinyvmm\n"
+    "libc: libm: sqrt(2) 1.414214, pow(2, 10) 1024, floor(-2.5) -3.0, fabs(-0.125) 0.125\n"
+    "libc: file: [LIBC.TXT: read by LIBC.APP through stdio -- this line, then 40 lines of 24 "
+    "bytes] | header 81 bytes, 40 lines by fseek+fread: yes | size 1041 | tail 5 [ytes] eof "
+    "yes\n"
+    "libc: file: nosuch.txt NULL ENOENT | libc.txt for writing NULL EROFS\n"
+    "libc: time: gettimeofday yes, after 2024 yes, time() agrees yes, forward yes, usec in "
+    "range yes, clock() yes\n"
+    /* exit(7) ran the atexit handler, then the kernel took the status */
+    "libc: atexit handler ran, exit status 7\n"
+    "bm: the app exited with status 7\n";
+
+Test(boot_bm, newlib_app_prints_exactly_and_exits_through_exit)
+{
+	TIER_REQUIRE(TIER_KVM);
+	char img[256];
+	bm_image(img, sizeof(img));
+	struct app_run run;
+	bm_run(&run, img, NULL, "app=libc exit=7");
+	app_expect_out(&run, "bm: LIBC.APP: ");
+	app_expect_out(&run, libc_expected);
+	/* nothing else from the app: the block above is all of its output */
+	cr_assert_eq(harness_out_count(&run.r, "libc: "), 13, "%s", run.r.out);
+	app_expect_status(&run, STATUS_OF(7));
 	app_run_done(&run);
 }
 

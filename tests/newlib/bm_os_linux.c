@@ -9,7 +9,7 @@
  * libc.a and linker script as a bm app, with this file where the kernel's stubs go. It
  * follows the contract of bm_os.h to the letter, so what passes here is what the kernel
  * side must do. The console is fds 0-2 of the process; the "disk" is the current
- * directory; the heap is the 16 MiB from BM_APP_BASE, as a kernel that gives the app its
+ * directory; the heap is the 16 MiB from BM_OS_APP_BASE, as a kernel that gives the app its
  * memory in one piece would say.
  */
 
@@ -222,7 +222,7 @@ int bm_os_file_close(int handle)
 }
 
 /*
- * BM_APP_BASE and the 16 MiB after it, the image included, as a bm kernel would answer.
+ * BM_OS_APP_BASE and the 16 MiB after it, the image included, as a bm kernel would answer.
  * Linux mapped the image; the rest of the region is mapped here once, never over anything
  * (MAP_FIXED_NOREPLACE), so the C library's own clamp past _end is what keeps the heap
  * off the image.
@@ -231,7 +231,7 @@ void *bm_os_heap(unsigned long *size)
 {
 	extern char _end[];
 	static int mapped;
-	unsigned long base = BM_APP_BASE, end = BM_APP_BASE + HEAP_SIZE;
+	unsigned long base = BM_OS_APP_BASE, end = BM_OS_APP_BASE + HEAP_SIZE;
 	unsigned long from = ((unsigned long)_end + 4095) & ~4095ul;
 	if (!mapped && from < end) {
 		long r = sys6(SYS_mmap, (long)from, (long)(end - from), L_PROT_RW,

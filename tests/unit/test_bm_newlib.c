@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -140,14 +141,32 @@ Test(bm_newlib, hello_prints_and_exits_0)
 	harness_result_free(&r);
 }
 
-/* The flat image a bm kernel loads starts with the entry: crt0's first instruction, cld. */
-Test(bm_newlib, flat_image_starts_with_the_entry)
+/*
+ * The flat image a bm kernel loads starts with its app header (guests/bm/include/bm/calls.h:
+ * "BAPP", version 1, entry, end), whose entry is crt0's first instruction, cld, and whose
+ * end lies past the file (the BSS is not in it).
+ */
+Test(bm_newlib, flat_image_starts_with_the_app_header)
 {
 	char path[PATH_MAX];
 	app_path(path, sizeof(path), "hello.bin");
 	FILE *f = fopen(path, "rb");
 	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	int first = fgetc(f);
+	static unsigned char img[1 << 20];
+	size_t n = fread(img, 1, sizeof(img), f);
 	fclose(f);
-	cr_expect_eq(first, 0xfc, "hello.bin starts with 0x%02x, not cld (0xfc)", first);
+	cr_assert_gt(n, 24, "hello.bin: %zu bytes", n);
+	uint32_t magic, version;
+	uint64_t entry, end;
+	memcpy(&magic, img, 4);
+	memcpy(&version, img + 4, 4);
+	memcpy(&entry, img + 8, 8);
+	memcpy(&end, img + 16, 8);
+	cr_expect_eq(magic, 0x50504142, "magic 0x%08x, not \"BAPP\"", magic);
+	cr_expect_eq(version, 1);
+	cr_assert(entry >= 0x200000 + 24 && entry < 0x200000 + n, "entry 0x%llx outside the file",
+		  (unsigned long long)entry);
+	cr_expect_eq(img[entry - 0x200000], 0xfc, "the entry holds 0x%02x, not cld (0xfc)",
+		     img[entry - 0x200000]);
+	cr_expect_geq(end, 0x200000 + n, "end 0x%llx inside the file", (unsigned long long)end);
 }

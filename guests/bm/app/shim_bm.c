@@ -1,14 +1,23 @@
-/* The apps' shim for the bm guest: console, clock, sleep, reports and exit as calls through the bm
- * call table. */
-#include "app.h"
+/* The apps' shim for the bm guest (STARTUP.APP): console and exit through Newlib, clock, sleep and
+ * reports through the bm call table. */
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "apps/report_abi.h"
 #include "apps/shim.h"
 #include "bm/calls.h"
+#include "guests/bm/libc/bm_os.h"
 
+/*
+ * The shared apps (guests/apps) know nothing of Newlib: they format their own lines and
+ * call these. Only the console and the exit go through the C library, so STARTUP.APP
+ * links write() and exit() but no stdio; time, sleep and reports have no C library
+ * equivalent worth its cost and go straight to the kernel.
+ */
 void shim_write(const char *s, size_t len)
 {
 	while (len) {
-		int64_t n = bm_output(s, len);
+		ssize_t n = write(STDOUT_FILENO, s, len);
 		if (n <= 0)
 			return; /* the kernel refused the buffer: nothing better to do */
 		s += n;
@@ -47,11 +56,11 @@ int shim_fault_selftest(unsigned pages)
 
 _Noreturn void shim_exit(int status)
 {
-	bm_exit(status);
+	exit(status);
 }
 
-/* STARTUP.APP: the shared apps, named by the command line. */
-int bm_start(const char *cmdline)
+/* The shared apps read the whole line themselves (app=NAME key=value ...), not argv. */
+int main(void)
 {
-	return apps_main(cmdline);
+	return apps_main(bm_os_cmdline());
 }

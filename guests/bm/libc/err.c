@@ -27,6 +27,8 @@ int bm_errno(long bm_result)
 		return ENOENT;
 	case BM_OS_EBADF:
 		return EBADF;
+	case BM_OS_EFAULT:
+		return EFAULT;
 	case BM_OS_EINVAL:
 		return EINVAL;
 	case BM_OS_EMFILE:

@@ -9,7 +9,7 @@
 #include "bm_os.h"
 #include "sys.h"
 
-/* The end of the app's image: BSS and stack included (bm_app.ld). */
+/* The end of the app's image, its BSS included (bm_app.ld). */
 extern char _end[];
 
 /* [start, limit) is the heap; brk is the current break. Set on the first call. */

@@ -1,9 +1,11 @@
-/* start.S: the app's entry at its load address -- zeroes the BSS, takes the app's own stack, calls __bm_start. */
+/* start.S: the app's entry (start.c's BAPP header names it) -- zeroes the BSS, sets the ABI's DF and MXCSR, calls __bm_start on the stack it was given. */
 
 /*
- * The kernel jumps to the image's first byte (bm_os.h, "the app's image and entry"):
- * bm_app.ld puts this section first. Nothing here may touch memory in the BSS or the
- * stack before the BSS is zeroed, and nothing needs the kernel's RSP, which is never used.
+ * The bm kernel enters here in ring 3 (guests/bm/kernel/app.inc) with RSP at the top of
+ * the app's stack, which it keeps at the top of RAM past the heap; Linux (tests/newlib/)
+ * enters with RSP at argc on the process's stack. Both are stacks of the app's own, so
+ * this code keeps RSP and reads no other register: the command line comes from
+ * bm_os_cmdline(). Nothing here may touch the BSS before it is zeroed.
  */
 	.section .text.bm_entry, "ax", @progbits
 	.globl	_start
@@ -11,14 +13,14 @@
 _start:
 	/* The ABI wants DF clear at every call; the kernel's value is unknown. */
 	cld
-	/* A flat image carries no BSS: zero it, stack excluded (it needs no zeroes). */
+	/* A flat image carries no BSS: zero it. */
 	leaq	__bss_start(%rip), %rdi
 	leaq	__bss_end(%rip), %rcx
 	subq	%rdi, %rcx
 	xorl	%eax, %eax
 	rep stosb
-	/* 16-byte aligned, so __bm_start is entered as the ABI says (RSP + 8 aligned). */
-	leaq	__bm_stack_top(%rip), %rsp
+	/* 16-byte aligned before the call, so __bm_start is entered as the ABI says. */
+	andq	$-16, %rsp
 	xorl	%ebp, %ebp /* the end of the frame chain for debuggers */
 	/* SSE as the ABI starts a process: exceptions masked, round to nearest. */
 	ldmxcsr	mxcsr_default(%rip)

@@ -79,12 +79,17 @@ struct bm_region {
 	uint64_t size;
 };
 
-/* The header every app starts with (crt0 puts it first; the kernel checks it). */
+/*
+ * The header every app starts with (guests/bm/libc/start.c provides it, bm_app.ld puts it
+ * first; the kernel checks it).
+ */
 struct bm_app_header {
 	uint32_t magic; /* BM_APP_MAGIC */
 	uint32_t version;
-	uint64_t entry; /* entered in ring 3 with rdi = the command line, rsi = its length */
-	uint64_t end;	/* first byte past the app's memory (.bss included) */
+	/* entered in ring 3 with rsp = the top of the app's stack, rdi = the command line,
+	 * rsi = its length (the C runtime keeps rsp and asks BM_CALL_ARGS instead) */
+	uint64_t entry;
+	uint64_t end; /* first byte past the app's memory (.bss included) */
 };
 
 static inline int64_t bm_call5(uint64_t n, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
