@@ -84,3 +84,16 @@ void app_expect_out(const struct app_run *run, const char *needle)
 	cr_assert(harness_out_has(&run->r, needle), "no '%s' in the output:\n%s\nstderr:\n%s",
 		  needle, run->r.out, run->r.err);
 }
+
+void app_expect_pattern_b_laps(const struct app_run *run, double max_gap)
+{
+	cr_assert_eq(harness_out_count(&run->r, "fib(20) = 10946"), 3, "%s", run->r.out);
+	cr_assert(app_find_report(run, "app-start", 2), "no app-start (pattern) report");
+	cr_assert(app_find_report(run, "app-done", 3), "no app-done report");
+	/* each lap is fib(20) (microseconds, in user mode) and a 2 s sleep */
+	for (unsigned k = 2; k <= 3; k++) {
+		double gap = app_lap_time(run, k) - app_lap_time(run, k - 1);
+		cr_assert(gap > 1.96 && gap < max_gap, "lap %u came %.3f s after lap %u", k, gap,
+			  k - 1);
+	}
+}

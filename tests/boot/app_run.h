@@ -38,6 +38,13 @@ const struct report_line *app_find_report(const struct app_run *run, const char 
 double app_lap_time(const struct app_run *run, unsigned k);
 
 void app_expect_status(const struct app_run *run, int status);
+
+/*
+ * The shared pattern check of every guest: "app=pattern pattern=B n=20 sleep=2s laps=3"
+ * ran to its end: three fib(20) lines, APP_START(pattern), APP_DONE(3), and laps 2 and 3
+ * each 2 s (at least 1.96 s, less than `max_gap` s) after the one before, by host time.
+ */
+void app_expect_pattern_b_laps(const struct app_run *run, double max_gap);
 void app_expect_out(const struct app_run *run, const char *needle);
 
 #endif
