@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,9 +228,10 @@ int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-long pop_wait_listed(const char *name)
+long pop_wait_listed(struct bg_run *b, const char *name)
 {
-	for (int i = 0; i < 200; i++) {
+	int child = bg_pid(b);
+	for (int i = 0; i < 600; i++) {
 		struct run_result r;
 		const char *args[] = {"list", NULL};
 		pop_tinyvmm(&r, args);
@@ -238,9 +240,16 @@ long pop_wait_listed(const char *name)
 		harness_result_free(&r);
 		if (pid > 0)
 			return pid;
+		if (kill(child, 0) != 0 && errno == ESRCH) {
+			/* it ended before it listed: say how, not just that it never showed */
+			bg_join(b);
+			char how[96];
+			cr_assert_fail("population %s ended before tinyvmm list showed it: %s\n%s",
+				       name, harness_describe(&b->r, how, sizeof(how)), b->r.err);
+		}
 		sleep_ms(100);
 	}
-	cr_assert_fail("population %s never showed in tinyvmm list", name);
+	cr_assert_fail("population %s never showed in tinyvmm list (60 s and more)", name);
 	return 0;
 }
 

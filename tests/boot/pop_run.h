@@ -77,8 +77,9 @@ void sleep_ms(unsigned ms);
 /* CLOCK_REALTIME in ms: what the stats' timestamp_ms and the results' launched_ms use. */
 int64_t wall_ms(void);
 
-/* Waits until `tinyvmm list` shows population `name`; returns its PID. */
-long pop_wait_listed(const char *name);
+/* Waits until `tinyvmm list` shows population `name`, started by `b`; returns its PID. Fails
+ * with the child's status and stderr if it ends first. */
+long pop_wait_listed(struct bg_run *b, const char *name);
 
 /* One guest's line of `tinyvmm list POP`: its state, laps and exits. */
 struct listed_guest {

@@ -306,7 +306,7 @@ Test(boot_pop, list_pause_resume_and_stop_through_the_socket)
 				    "--results", results, NULL},
 			   .timeout_s = POP_TIMEOUT_S};
 	bg_start(&b);
-	long pid = pop_wait_listed(name);
+	long pid = pop_wait_listed(&b, name);
 	cr_expect(thread_named(pid, "l4_1/0"), "no vCPU thread named l4_1/0 in process %ld", pid);
 
 	struct run_result r;

@@ -55,7 +55,7 @@ Test(boot_pop_control, stop_ends_one_guest_and_the_others_finish)
 				    TICKER_APP_4S, "--name", name, "--results", results, NULL},
 			   .timeout_s = POP_TIMEOUT_S};
 	bg_start(&b);
-	pop_wait_listed(name);
+	pop_wait_listed(&b, name);
 	struct listed_guest g;
 	wait_laps(name, "l4_2", 2, &g);
 	control("stop", name, "l4_2", "l4_2: stopping");
@@ -132,7 +132,7 @@ Test(boot_pop_control, pause_parks_the_vcpus_and_resume_goes_on)
 				    "--interval", "0.25", "--results", results, NULL},
 			   .timeout_s = POP_TIMEOUT_S};
 	bg_start(&b);
-	pop_wait_listed(name);
+	pop_wait_listed(&b, name);
 	struct listed_guest a0, a1, b0, b1;
 	wait_laps(name, "l4_1", 3, &a0);
 	wait_laps(name, "l4_2", 3, &b0);
@@ -218,7 +218,7 @@ Test(boot_pop_control, errors_against_a_running_population)
 	struct bg_run b = {.args = {"pop", "-t", "l4", "-i", idle, "-n", "1", "--name", name, NULL},
 			   .timeout_s = POP_TIMEOUT_S};
 	bg_start(&b);
-	pop_wait_listed(name);
+	pop_wait_listed(&b, name);
 
 	struct run_result r;
 	const char *again[] = {"pop", "-t", "l4", "-i", idle, "-n", "1", "--name", name, NULL};

@@ -43,7 +43,7 @@ static void signal_stops_and_flushes(int sig, const char *signame)
 				    NULL},
 			   .timeout_s = POP_TIMEOUT_S};
 	bg_start(&b);
-	long pid = pop_wait_listed(name);
+	long pid = pop_wait_listed(&b, name);
 	wait_lines(stats, 4);
 	cr_assert_eq(kill((pid_t)pid, sig), 0);
 	bg_join(&b);
@@ -132,7 +132,7 @@ Test(boot_pop_signals, sigkill_loses_at_most_the_row_being_written)
 				    NULL},
 			   .timeout_s = POP_TIMEOUT_S};
 	bg_start(&b);
-	long pid = pop_wait_listed(name);
+	long pid = pop_wait_listed(&b, name);
 	wait_lines(results, 1 + 4);
 	wait_lines(stats, 1 + 20);
 	cr_assert_eq(kill((pid_t)pid, SIGKILL), 0);
