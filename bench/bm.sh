@@ -16,6 +16,8 @@
 #   BENCH_BM_QEMU_MIB      QEMU's -m (16, the thesis's BareMetal VM)
 #   BENCH_BM_MIN_FREE_MIB  QEMU processes stop starting before MemAvailable would fall
 #                          below this (256, tinyvmm pop's default --min-free)
+#   BENCH_BM_QEMU_BOOT_S   ... or when one has not printed its first line after this many
+#                          seconds (120): the idle ones before it may have taken the CPU
 # shellcheck shell=sh
 
 BM_DIR=$BUILD/guests/bm
@@ -26,6 +28,8 @@ BM_FIRST="Starting infinite loop" # hello's first line, the app's first
 BM_FIB_NATIVE=$BUILD/bench-tools/fib_native
 
 bm_mem_available() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
+# busy jiffies of all CPUs (user nice system irq softirq steal; guest time is in user)
+bm_cpu_busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 # csv_safe: one CSV field out of free text (notes and reasons)
 csv_safe() { tr ',\n' '; ' | sed 's/ *$//'; }
 
@@ -178,15 +182,21 @@ smaps_sum() {
 	echo "$t"
 }
 
-# idle_row VMM ASKED STARTED M0 M1 PIDS NOTE: a bm_idle.csv row from MemAvailable before the
-# launch (M0) and after the idle window (M1), and the VMM processes' smaps.
+# idle_row VMM ASKED STARTED M0 PIDS NOTE: the idle window (BENCH_BM_IDLE_S with every
+# guest asleep), then a bm_idle.csv row: MemAvailable before the launch (M0) minus at the
+# window's end, the VMM processes' smaps, and the machine's CPU over the window.
 idle_row() {
-	vmm=$1 asked=$2 started=$3 m0=$4 m1=$5 pids=$6 note=$7
+	vmm=$1 asked=$2 started=$3 m0=$4 pids=$5 note=$6 secs=${BENCH_BM_IDLE_S:-30}
+	b0=$(bm_cpu_busy) t0=$(date +%s)
+	sleep "$secs"
+	b1=$(bm_cpu_busy) t1=$(date +%s) m1=$(bm_mem_available)
 	# shellcheck disable=SC2086
 	pss=$(smaps_sum Pss $pids) rss=$(smaps_sum Rss $pids) huge=$(smaps_sum AnonHugePages $pids)
 	div=$started
 	[ "$div" -gt 0 ] || div=1
-	echo "$HOST,$vmm,$asked,$started,${BENCH_BM_IDLE_S:-30},$(((m0 - m1) / div)),$((pss / div)),$((rss / div)),$((huge / div)),$(echo "$note" | csv_safe)" |
+	cpu=$(awk -v b=$((b1 - b0)) -v s=$((t1 - t0)) -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" \
+		'BEGIN { if (s > 0) printf "%.1f", 100 * b / hz / s }')
+	echo "$HOST,$vmm,$asked,$started,$((t1 - t0)),$(((m0 - m1) / div)),$((pss / div)),$((rss / div)),$((huge / div)),$cpu,$(echo "$note" | csv_safe)" |
 		put "$bm_idle_csv"
 }
 
@@ -194,7 +204,7 @@ idle_row() {
 # process's PSS / N once every guest has printed its first line and they have all slept
 # for BENCH_BM_IDLE_S.
 bm_idle_tinyvmm() {
-	n=$1 secs=${BENCH_BM_IDLE_S:-30}
+	n=$1
 	dir=$OUT/bm-idle
 	rm -rf "$dir" && mkdir -p "$dir"
 	step "$n sleeping bm guests in one tinyvmm pop"
@@ -203,14 +213,15 @@ bm_idle_tinyvmm() {
 	"$TVMM" pop -t bm -i "$BM_IMG" -n "$n" --app "hello period=20s" --name benchbm \
 		--results "$dir/results.csv" </dev/null >"$dir/pop.log" 2>&1 &
 	pid=$!
-	started=0 waited=0
+	started=0 t0=$(date +%s) waited=0 said=0
 	while kill -0 "$pid" 2>/dev/null && [ $waited -lt 900 ]; do
 		# hello's first lap comes with its first line: LAPS (column 6) >= 1 means it ran
 		started=$("$TVMM" list benchbm 2>/dev/null | awk '$4 == "running" && $6 >= 1 { n++ } END { print n + 0 }')
 		[ "$started" -ge "$n" ] && break
 		sleep 2
-		waited=$((waited + 2))
-		[ $((waited % 60)) = 0 ] && step "$started of $n tinyvmm guests ran their app after ${waited}s"
+		waited=$(($(date +%s) - t0))
+		[ $((waited / 60)) -gt $said ] && said=$((waited / 60)) &&
+			step "$started of $n tinyvmm guests ran their app after ${waited}s"
 	done
 	note="one tinyvmm pop; hello period=20s"
 	if ! kill -0 "$pid" 2>/dev/null; then
@@ -218,9 +229,7 @@ bm_idle_tinyvmm() {
 	elif [ "$started" -lt "$n" ]; then
 		note="$(grep -m1 -i 'admission\|stopped launching\|refus' "$dir/pop.log")"
 	fi
-	sleep "$secs"
-	m1=$(bm_mem_available)
-	idle_row tinyvmm "$n" "$started" "$m0" "$m1" "$pid" "$note"
+	idle_row tinyvmm "$n" "$started" "$m0" "$pid" "$note"
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	rm -rf "$dir"
@@ -233,7 +242,7 @@ bm_idle_tinyvmm() {
 # BENCH_BM_MIN_FREE_MIB. Sets BM_QEMU_STARTED. QEMU's guests run hello every second (no
 # report port for period=20s).
 bm_idle_qemu() {
-	label=$1 n=$2 secs=${BENCH_BM_IDLE_S:-30} floor=$((${BENCH_BM_MIN_FREE_MIB:-256} * 1024))
+	label=$1 n=$2 floor=$((${BENCH_BM_MIN_FREE_MIB:-256} * 1024)) boot_s=${BENCH_BM_QEMU_BOOT_S:-120}
 	kib=$((${BENCH_BM_QEMU_MIB:-16} * 1024))
 	dir=$OUT/bm-idle-qemu
 	rm -rf "$dir" && mkdir -p "$dir"
@@ -252,23 +261,29 @@ bm_idle_qemu() {
 		i=$((started + 1))
 		"$BM_VM" qemu $kib "" >"$dir/q$i.log" 2>>"$ERRLOG" </dev/null &
 		p=$!
-		waited=0
-		while ! grep -q "$BM_FIRST" "$dir/q$i.log" 2>/dev/null && kill -0 "$p" 2>/dev/null && [ $waited -lt 180 ]; do
+		# Wall-clock seconds, and a line every 30: with the CPU taken by the idle QEMUs a
+		# round of this loop can take far longer than a second, and run.sh ends a nested
+		# VM that stays silent for BENCH_STALL_S.
+		t0=$(date +%s) waited=0 said=0
+		while ! grep -q "$BM_FIRST" "$dir/q$i.log" 2>/dev/null && kill -0 "$p" 2>/dev/null && [ $waited -lt "$boot_s" ]; do
 			sleep 1
-			waited=$((waited + 1))
+			waited=$(($(date +%s) - t0))
+			[ $((waited / 30)) -gt $said ] && said=$((waited / 30)) &&
+				step "QEMU guest $i of $n not up yet after ${waited}s"
 		done
-		pids="$pids $p"
 		if ! grep -q "$BM_FIRST" "$dir/q$i.log" 2>/dev/null; then
-			note="stopped at $started of $n: QEMU guest $i printed no first line in ${waited}s"
+			# not counted: its memory would be shared among the guests that did start
+			kill "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+			note="stopped at $started of $n: QEMU guest $i printed no first line in ${waited}s beside $started running"
 			break
 		fi
+		pids="$pids $p"
 		started=$i
 		step "QEMU guest $i of $n up after ${waited}s, MemAvailable $((avail / 1024)) MiB"
 	done
-	sleep "$secs"
-	m1=$(bm_mem_available)
 	[ -n "$note" ] || note="one QEMU each; the image's own app: hello every 1 s"
-	idle_row "$label" "$n" "$started" "$m0" "$m1" "$pids" "$note"
+	idle_row "$label" "$n" "$started" "$m0" "$pids" "$note"
 	# shellcheck disable=SC2086
 	kill $pids 2>/dev/null
 	wait 2>/dev/null
@@ -311,7 +326,7 @@ section_bm() {
 	new_csv "$bm_mem_csv" "host,min_kib,probes"
 	new_csv "$bm_boot_csv" "host,vmm,run,status,first_line_ms,wall_ms,user_ms,sys_ms"
 	new_csv "$bm_exits_csv" "host,key,count"
-	new_csv "$bm_idle_csv" "host,vmm,vms,started,idle_s,memavailable_drop_kib_per_guest,pss_kib_per_guest,rss_kib_per_guest,anon_huge_kib_per_guest,note"
+	new_csv "$bm_idle_csv" "host,vmm,vms,started,idle_s,memavailable_drop_kib_per_guest,pss_kib_per_guest,rss_kib_per_guest,anon_huge_kib_per_guest,host_cpu_pct_of_one_core,note"
 	new_csv "$bm_fib_csv" "host,run,n,guest_report_ms,guest_clock_ms,native_ms,guest_over_native"
 	[ -e "$BM_IMG" ] || { fail "missing $BM_IMG (make bench builds it)"; return 0; }
 	export TVMM QEMU BM_IMG
