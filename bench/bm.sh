@@ -182,11 +182,12 @@ smaps_sum() {
 	echo "$t"
 }
 
-# idle_row VMM ASKED STARTED M0 PIDS NOTE: the idle window (BENCH_BM_IDLE_S with every
-# guest asleep), then a bm_idle.csv row: MemAvailable before the launch (M0) minus at the
-# window's end, the VMM processes' smaps, and the machine's CPU over the window.
+# idle_row VMM ASKED STARTED M0 PIDS NOTE [STATS]: the idle window (BENCH_BM_IDLE_S with
+# every guest asleep), then a bm_idle.csv row: MemAvailable before the launch (M0) minus at
+# the window's end, the VMM processes' smaps, the machine's CPU over the window and, from a
+# tinyvmm pop's --stats file, its exits to user space per guest and second.
 idle_row() {
-	vmm=$1 asked=$2 started=$3 m0=$4 pids=$5 note=$6 secs=${BENCH_BM_IDLE_S:-30}
+	vmm=$1 asked=$2 started=$3 m0=$4 pids=$5 note=$6 stats=${7:-} secs=${BENCH_BM_IDLE_S:-30}
 	b0=$(bm_cpu_busy) t0=$(date +%s)
 	sleep "$secs"
 	b1=$(bm_cpu_busy) t1=$(date +%s) m1=$(bm_mem_available)
@@ -196,7 +197,14 @@ idle_row() {
 	[ "$div" -gt 0 ] || div=1
 	cpu=$(awk -v b=$((b1 - b0)) -v s=$((t1 - t0)) -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" \
 		'BEGIN { if (s > 0) printf "%.1f", 100 * b / hz / s }')
-	echo "$HOST,$vmm,$asked,$started,$((t1 - t0)),$(((m0 - m1) / div)),$((pss / div)),$((rss / div)),$((huge / div)),$cpu,$(echo "$note" | csv_safe)" |
+	exits=""
+	# the rows of the window's second half (one a second): no boot's exits in them
+	[ -n "$stats" ] && exits=$(awk -F, -v k=$((secs / 2)) -v n="$div" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "exits_per_s") c = i; next }
+		c { r[++m] = $c }
+		END { for (i = m - k + 1; i <= m; i++) if (i > 0) { t += r[i]; j++ }
+			if (j) printf "%.3f", t / j / n }' "$stats" 2>/dev/null)
+	echo "$HOST,$vmm,$asked,$started,$((t1 - t0)),$(((m0 - m1) / div)),$((pss / div)),$((rss / div)),$((huge / div)),$cpu,$exits,$(echo "$note" | csv_safe)" |
 		put "$bm_idle_csv"
 }
 
@@ -211,7 +219,7 @@ bm_idle_tinyvmm() {
 	sync
 	m0=$(bm_mem_available)
 	"$TVMM" pop -t bm -i "$BM_IMG" -n "$n" --app "hello period=20s" --name benchbm \
-		--results "$dir/results.csv" </dev/null >"$dir/pop.log" 2>&1 &
+		--results "$dir/results.csv" --stats "$dir/stats.csv" </dev/null >"$dir/pop.log" 2>&1 &
 	pid=$!
 	started=0 t0=$(date +%s) waited=0 said=0
 	while kill -0 "$pid" 2>/dev/null && [ $waited -lt 900 ]; do
@@ -229,7 +237,7 @@ bm_idle_tinyvmm() {
 	elif [ "$started" -lt "$n" ]; then
 		note="$(grep -m1 -i 'admission\|stopped launching\|refus' "$dir/pop.log")"
 	fi
-	idle_row tinyvmm "$n" "$started" "$m0" "$pid" "$note"
+	idle_row tinyvmm "$n" "$started" "$m0" "$pid" "$note" "$dir/stats.csv"
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	rm -rf "$dir"
@@ -276,6 +284,8 @@ bm_idle_qemu() {
 			kill "$p" 2>/dev/null
 			wait "$p" 2>/dev/null
 			note="stopped at $started of $n: QEMU guest $i printed no first line in ${waited}s beside $started running"
+			# what memory alone would have allowed, at the cost measured so far
+			[ $started -gt 0 ] && [ "$each" -gt 0 ] && note="$note; by memory about $(((m0 - floor) / each)) would fit ($((m0 / 1024)) MiB available at the start, $((each / 1024)) MiB each, $((floor / 1024)) MiB kept free)"
 			break
 		fi
 		pids="$pids $p"
@@ -293,15 +303,16 @@ bm_idle_qemu() {
 }
 
 bm_idle() {
-	n=${BENCH_BM_IDLE_VMS:-100}
-	bm_idle_tinyvmm "$n"
+	# names of their own: sh has no locals, and the functions below set n and the like
+	bm_idle_n=${BENCH_BM_IDLE_VMS:-100}
+	bm_idle_tinyvmm "$bm_idle_n"
 	[ "$WITH_QEMU" = 1 ] || return 0
 	# QEMU's -snapshot overlay goes to /var/tmp whatever TMPDIR says; the nested VM has none.
 	[ -d /var/tmp ] || mkdir -p /var/tmp
 	BM_QEMU_STARTED=0
-	bm_idle_qemu qemu "$n"
-	fitted=$BM_QEMU_STARTED
-	[ "$fitted" -gt 0 ] || return 0
+	bm_idle_qemu qemu "$bm_idle_n"
+	bm_fitted=$BM_QEMU_STARTED
+	[ "$bm_fitted" -gt 0 ] || return 0
 	# QEMU asks for transparent huge pages on guest RAM (MADV_HUGEPAGE) and tinyvmm declines
 	# them (MADV_NOHUGEPAGE), so with THP "always" or "madvise" a QEMU guest's first touch of
 	# an aligned 2 MiB range costs all of it. In the throw-away nested VM, QEMU runs once more
@@ -310,12 +321,12 @@ bm_idle() {
 	if [ "$HOST" = nested-tcg ] && [ -w $thp ] && ! grep -q '\[never\]' $thp; then
 		was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp)
 		echo never >$thp
-		bm_idle_qemu qemu-thp-never "$fitted"
+		bm_idle_qemu qemu-thp-never "$bm_fitted"
 		echo "$was" >$thp
 	fi
 	# Fewer QEMUs fitted: tinyvmm again with as many guests, so the rows share a count (a
 	# process's fixed cost is shared by fewer guests).
-	[ "$fitted" -lt "$n" ] && bm_idle_tinyvmm "$fitted"
+	[ "$bm_fitted" -lt "$bm_idle_n" ] && bm_idle_tinyvmm "$bm_fitted"
 	return 0
 }
 
@@ -326,7 +337,7 @@ section_bm() {
 	new_csv "$bm_mem_csv" "host,min_kib,probes"
 	new_csv "$bm_boot_csv" "host,vmm,run,status,first_line_ms,wall_ms,user_ms,sys_ms"
 	new_csv "$bm_exits_csv" "host,key,count"
-	new_csv "$bm_idle_csv" "host,vmm,vms,started,idle_s,memavailable_drop_kib_per_guest,pss_kib_per_guest,rss_kib_per_guest,anon_huge_kib_per_guest,host_cpu_pct_of_one_core,note"
+	new_csv "$bm_idle_csv" "host,vmm,vms,started,idle_s,memavailable_drop_kib_per_guest,pss_kib_per_guest,rss_kib_per_guest,anon_huge_kib_per_guest,host_cpu_pct_of_one_core,exits_per_guest_per_s,note"
 	new_csv "$bm_fib_csv" "host,run,n,guest_report_ms,guest_clock_ms,native_ms,guest_over_native"
 	[ -e "$BM_IMG" ] || { fail "missing $BM_IMG (make bench builds it)"; return 0; }
 	export TVMM QEMU BM_IMG
