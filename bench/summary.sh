@@ -370,3 +370,15 @@ if [ -s "$D/bm_fib.csv" ]; then
 			fn, n, fmt(mg), fmt(mn), mg / mn, 100 * (mg / mn - 1)
 	}' "$D/bm_fib.csv"
 fi
+if [ -s "$D/bm_idle.csv" ]; then
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		if (!shown++) print "bm guest, host memory per sleeping guest (MemAvailable drop / N; PSS / N), KiB:"
+		printf "  %-15s %4s of %4s guests: %7s  PSS %7s  machine CPU %5s %% of one core%s%s\n", v("vmm"), v("started"),
+			v("vms"), v("memavailable_drop_kib_per_guest"), v("pss_kib_per_guest"), v("host_cpu_pct_of_one_core"),
+			(v("exits_per_guest_per_s") != "" ? sprintf(", %s exits/guest/s", v("exits_per_guest_per_s")) : ""),
+			(v("started") != v("vms") ? "  (" v("note") ")" : "")
+	}
+	END { if (shown) print "  thesis table 5.1: 3.53 MB per BareMetal VM under QEMU" }' "$D/bm_idle.csv"
+fi
