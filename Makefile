@@ -80,13 +80,14 @@ test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN) $(TEST_DEPS)
 run: $(B)/tinyvmm $(L4_GUEST) $(BM_IMAGE) $(TCL_GUEST)
 	scripts/run-default.sh $(B)
 
-# Boot-to-exit time, host memory and the PIT choice against QEMU; CSV in build/bench/. Without a
-# usable /dev/kvm it all runs inside the nested KVM (figures labelled nested-tcg). bench/README.md
+# Boot-to-exit time, host memory, the PIT choice and the thesis's guests (L4, tcl, bm) against QEMU;
+# CSV in build/bench/. Without a usable /dev/kvm it all runs inside the nested KVM (figures
+# labelled nested-tcg). bench/README.md
 BENCH_BIN    := $(B)/bench-tools
 BENCH_GUESTS := $(BENCH_BIN)/guests/pit_idle_1000hz $(BENCH_BIN)/guests/pit_idle_100hz
 
 bench: $(B)/tinyvmm $(GUEST_BIN) $(BENCH_BIN)/timeit $(BENCH_GUESTS) $(IMG)/floppy-test.img $(IMG)/disk-test.img \
-       $(L4_GUEST) $(L4_IMAGE) $(BENCH_BIN)/fib_native $(TCL_GUEST) $(TCL_IMAGE)
+       $(L4_GUEST) $(L4_IMAGE) $(BENCH_BIN)/fib_native $(TCL_GUEST) $(TCL_IMAGE) $(BM_IMAGE)
 	scripts/setup.sh scripts/bench-packages.txt
 	bench/run.sh $(B)
 

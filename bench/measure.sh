@@ -3,7 +3,7 @@
 #
 # Usage: bench/measure.sh --host LABEL --build DIR --out DIR [--runs N] [--mem-runs N]
 #                         [--pit-runs N] [--pop-vms N] [--grub-runs N] [--commit ID] [--no-qemu]
-#                         [--sections "boot memory pit cost exits grub l4 pop tcl"] [--emit]
+#                         [--sections "boot memory pit cost exits grub l4 pop tcl bm"] [--emit]
 #   LABEL    hardware | kvm_pvm | nested-tcg: goes into every CSV row, since figures from
 #            the nested VM are only comparable with each other
 #   --emit   also print each CSV row as it is written ("BENCH-ROW file.csv row"), each step
@@ -16,7 +16,7 @@ set -u
 
 HOST="" BUILD="" OUT="" COMMIT="" EMIT=0 RUNS=10 MEM_RUNS=3 PIT_RUNS=5 POP_VMS=16 GRUB_RUNS=10
 WITH_QEMU=1
-SECTIONS="boot memory pit cost exits grub l4 pop tcl"
+SECTIONS="boot memory pit cost exits grub l4 pop tcl bm"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--host) HOST=$2; shift 2 ;;
@@ -374,10 +374,12 @@ section_exits() {
 . "$(dirname "$0")/pop.sh"
 # shellcheck source=bench/tcl.sh
 . "$(dirname "$0")/tcl.sh"
+# shellcheck source=bench/bm.sh
+. "$(dirname "$0")/bm.sh"
 
 for SECTION in $SECTIONS; do
 	case $SECTION in
-	boot | memory | pit | cost | exits | grub | l4 | pop | tcl) "section_$SECTION" ;;
+	boot | memory | pit | cost | exits | grub | l4 | pop | tcl | bm) "section_$SECTION" ;;
 	*) fail "unknown section '$SECTION'"; continue ;;
 	esac
 	[ "$EMIT" = 1 ] && echo "BENCH-DONE $SECTION"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# make bench: boot-to-exit time, host memory, the PIT choice and GRUB boots, tinyvmm against QEMU; CSV in BUILD/bench/, summary last.
+# make bench: boot-to-exit time, host memory, the PIT choice, GRUB boots and the thesis's guests, tinyvmm against QEMU; CSV in BUILD/bench/, summary last.
 #
 # Usage: bench/run.sh [BUILD_DIR]   (default build; make bench builds what it needs first)
 # With a usable /dev/kvm the figures are taken here (host type hardware or kvm_pvm). Without
@@ -9,8 +9,9 @@
 # Knobs: BENCH_RUNS (boot runs per tool, default 10), BENCH_MEM_RUNS (3), BENCH_PIT_RUNS (5),
 # BENCH_POP_VMS (idle VMs at once for the PIT's kernel cost, 16), BENCH_GRUB_RUNS (GRUB boots
 # per tool and medium, 10), BENCH_QEMU=0 (no QEMU baseline), BENCH_NESTED=0 (never use the
-# nested VM), BENCH_SECTIONS (a subset of "boot memory pit cost exits grub l4 pop tcl"; the CSVs of the
-# others are removed all the same).
+# nested VM), BENCH_SECTIONS (a subset of "boot memory pit cost exits grub l4 pop tcl bm"; the CSVs of
+# the others are removed all the same). The l4, pop, tcl and bm sections' own knobs are at the
+# top of bench/l4.sh, pop.sh, tcl.sh and bm.sh.
 # Exit status: 0 when everything asked for was measured, non-zero otherwise (it says why).
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -28,7 +29,7 @@ for f in "$TVMM" "$B/bench-tools/timeit" "$B/tests/guests/hello" "$B/tests/guest
 	[ -e "$f" ] || die "missing $f: run 'make bench', which builds it"
 done
 
-ALL_SECTIONS="boot memory pit cost exits grub l4 pop tcl"
+ALL_SECTIONS="boot memory pit cost exits grub l4 pop tcl bm"
 sections=${BENCH_SECTIONS:-$ALL_SECTIONS}
 for s in $sections; do
 	[[ " $ALL_SECTIONS " == *" $s "* ]] || die "BENCH_SECTIONS: unknown section '$s' (known: $ALL_SECTIONS)"
@@ -51,15 +52,19 @@ rm -f "$OUT"/*.csv "$OUT"/console*.log "$OUT"/failures.txt
 
 have_kvm() { [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }
 
-# The L4 guest's instruction counts come from a QEMU TCG trace on this machine, KVM or not.
+# The L4 and bm guests' instruction counts come from QEMU TCG traces on this machine, KVM or
+# not: bench/l4_insns.sh and bench/bm_insns.sh, each when its section was asked for.
 insns_status=0
-l4_insns() {
-	[[ $requested == *" l4 "* ]] || return 0
-	echo "bench: counting the L4 guest's instructions under QEMU TCG (bench/l4_insns.sh)"
-	bench/l4_insns.sh "$B" "$OUT/l4_insns.csv" >/dev/null || {
-		echo "bench: bench/l4_insns.sh failed" >&2
-		insns_status=1
-	}
+count_insns() {
+	local g
+	for g in l4 bm; do
+		[[ $requested == *" $g "* ]] || continue
+		echo "bench: counting the $g guest's instructions under QEMU TCG (bench/${g}_insns.sh)"
+		bench/"${g}"_insns.sh "$B" "$OUT/${g}_insns.csv" >/dev/null || {
+			echo "bench: bench/${g}_insns.sh failed" >&2
+			insns_status=1
+		}
+	done
 }
 
 if have_kvm; then
@@ -70,7 +75,7 @@ if have_kvm; then
 	esac
 	bench/measure.sh --host "$host" --build "$B" --out "$OUT" --sections "$sections" "${args[@]}"
 	rc=$?
-	l4_insns
+	count_insns
 	[ "$rc" = 0 ] && rc=$insns_status
 	echo
 	bench/summary.sh "$OUT"
@@ -126,8 +131,8 @@ end_tree() {
 	# shellcheck disable=SC2086
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 }
-# The l4, pop and tcl sections' knobs (numbers only) go into the VM with the command.
-knobs=$(env | grep -E '^BENCH_(L4|POP|TCL)_[A-Z_]+=[0-9]+$' | tr '\n' ' ')
+# The l4, pop, tcl and bm sections' knobs (numbers only) go into the VM with the command.
+knobs=$(env | grep -E '^BENCH_(L4|POP|TCL|BM)_[A-Z_]+=[0-9]+$' | tr '\n' ' ')
 TRIES=${BENCH_NESTED_TRIES:-5}
 attempt=0 rc=0
 rm -f "$OUT"/console.*.log
@@ -178,6 +183,7 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 			file["l4"] = "l4_minmem.csv l4_boot.csv l4_exits.csv l4_idle.csv l4_ipc.csv l4_fib.csv"
 			file["pop"] = "pop.csv"
 			file["tcl"] = "tcl_sizes.csv tcl_boot.csv tcl_exits.csv tcl_phases.csv tcl_minmem.csv tcl_idle.csv"
+			file["bm"] = "bm_sizes.csv bm_minmem.csv bm_boot.csv bm_exits.csv bm_idle.csv bm_fib.csv"
 			for (s in file) {
 				if (!index(done_now " ", " " s " ")) continue
 				n = split(file[s], names, " ")
@@ -199,7 +205,7 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 	[ "$stalled" = 1 ] || [ -z "$sections" ] || break # the VM ended by itself: no retry
 done
 
-l4_insns
+count_insns
 echo
 if ! ls "$OUT"/*.csv >/dev/null 2>&1; then
 	echo "bench: the nested VM returned no figures (status $rc); its console is in $OUT/console.*.log" >&2

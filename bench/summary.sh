@@ -2,8 +2,8 @@
 # bench/summary.sh: prints a readable summary (medians, min/max, ratios, targets) of the CSVs that bench/measure.sh wrote.
 #
 # Usage: bench/summary.sh DIR   (DIR holds environment.csv, boot_time.csv, memory.csv,
-# pit.csv, pit_exits.csv, pit_kernel_cost.csv, grub_time.csv, grub_exits.csv, l4_*.csv and
-# pop.csv; a missing file just leaves its section out)
+# pit.csv, pit_exits.csv, pit_kernel_cost.csv, grub_time.csv, grub_exits.csv, l4_*.csv,
+# pop.csv, tcl_*.csv and bm_*.csv; a missing file just leaves its section out)
 set -u
 D=${1:?usage: $0 CSV_DIR}
 
@@ -321,12 +321,64 @@ if [ -f "$D/grub_exits.csv" ]; then
 	}' "$D/grub_exits.csv"
 fi
 
-# The L4 guest, L4 populations and the tcl guest (sections l4, pop, tcl): their rows as aligned tables, the
-# host column dropped (environment.csv says it); bench/README.md explains each column.
-for f in l4_minmem l4_boot l4_exits l4_insns l4_ipc l4_fib l4_idle pop tcl_sizes tcl_boot tcl_phases tcl_exits tcl_minmem tcl_idle; do
+# The L4 guest, L4 populations, the tcl and bm guests (sections l4, pop, tcl, bm): their rows as
+# aligned tables, the host column dropped (environment.csv says it); bench/README.md explains
+# each column.
+for f in l4_minmem l4_boot l4_exits l4_insns l4_ipc l4_fib l4_idle pop tcl_sizes tcl_boot tcl_phases tcl_exits tcl_minmem tcl_idle \
+	bm_sizes bm_minmem bm_boot bm_exits bm_insns bm_fib bm_idle; do
 	[ -s "$D/$f.csv" ] || continue
 	echo
 	echo "$f.csv"
 	awk -F, '{ for (i = 2; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NF }
 		END { for (r = 1; r <= NR; r++) { line = " "; for (i = 2; i <= n; i++) line = line sprintf(" %-*s", w[i], cell[r, i]); print line } }' "$D/$f.csv"
 done
+
+# The bm guest's medians: time to the app's first line per VMM, and fib in the guest against
+# native (the figures its issue sets targets for).
+if [ -s "$D/bm_boot.csv" ]; then
+	echo
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		t = v("vmm")
+		if (!(t in n)) order[++nt] = t
+		if (v("first_line_ms") == "") { bad[t]++; next }
+		k = ++n[t]; ms[t, k] = v("first_line_ms") + 0
+	}
+	END {
+		if (!nt) exit
+		print "bm guest, VMM start to the app'"'"'s first line, ms (tinyvmm -m 4 with -app; QEMU -M pc, SeaBIOS):"
+		for (i = 1; i <= nt; i++) {
+			t = order[i]
+			for (k = 1; k <= n[t]; k++) a[k] = ms[t, k]
+			m = median(a, n[t])
+			if (t == "tinyvmm") base = m
+			printf "  %-8s median %8s  min %8s  max %8s  runs %d%s%s\n", t, fmt(m), fmt(a[1]), fmt(a[n[t]]), n[t],
+				(base > 0 && t != "tinyvmm" ? sprintf("  (x %.1f tinyvmm)", m / base) : ""),
+				(bad[t] ? sprintf("  (%d runs without the line!)", bad[t]) : "")
+		}
+	}' "$D/bm_boot.csv"
+fi
+if [ -s "$D/bm_fib.csv" ]; then
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	v("guest_report_ms") != "" && v("native_ms") != "" { g[++n] = v("guest_report_ms") + 0; m[n] = v("native_ms") + 0; fn = v("n") }
+	END {
+		if (!n) { print "bm guest: no fib run has both a guest and a native figure"; exit }
+		mg = median(g, n); mn = median(m, n)
+		printf "bm guest, fib(%s): medians of %d runs: guest %s ms, native %s ms, guest/native %.3f (%+.1f %%); target within 2 %% on hardware\n",
+			fn, n, fmt(mg), fmt(mn), mg / mn, 100 * (mg / mn - 1)
+	}' "$D/bm_fib.csv"
+fi
+if [ -s "$D/bm_idle.csv" ]; then
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	{
+		if (!shown++) print "bm guest, host memory per sleeping guest (MemAvailable drop / N; PSS / N), KiB:"
+		printf "  %-15s %4s of %4s guests: %7s  PSS %7s  machine CPU %5s %% of one core%s%s\n", v("vmm"), v("started"),
+			v("vms"), v("memavailable_drop_kib_per_guest"), v("pss_kib_per_guest"), v("host_cpu_pct_of_one_core"),
+			(v("exits_per_guest_per_s") != "" ? sprintf(", %s exits/guest/s", v("exits_per_guest_per_s")) : ""),
+			(v("started") != v("vms") ? "  (" v("note") ")" : "")
+	}
+	END { if (shown) print "  thesis table 5.1: 3.53 MB per BareMetal VM under QEMU" }' "$D/bm_idle.csv"
+fi
