@@ -55,7 +55,9 @@ int pop_init(struct pop *p, const struct pop_spec *spec, const struct boot_files
 		return r;
 	}
 	p->env.endq = &p->endq;
-	unsigned k[GUEST_TYPES] = {0}, idx = 0;
+	unsigned k[GUEST_TYPES], idx = 0;
+	for (int t = 0; t < GUEST_TYPES; t++)
+		k[t] = pop_spec_first_number(spec, (enum guest_type)t) - 1;
 	for (unsigned gi = 0; gi < spec->ngroups; gi++) {
 		const struct pop_group *g = &spec->groups[gi];
 		for (unsigned c = 0; c < g->count; c++, idx++) {
