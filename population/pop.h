@@ -49,6 +49,8 @@ struct pop {
 	bool ksm_checked;
 
 	struct csv_file *stats, *results; /* NULL: not asked for */
+	struct csv_file *jsonl;		  /* --jsonl; NULL: not asked for, or failed */
+	const char *prom_path;		  /* --prom; NULL: not asked for, or failed */
 	bool sampling;
 	uint64_t next_sample_ns;
 	struct stats_point last;

@@ -437,6 +437,10 @@ static int global_opt(struct pop_spec *s, const char *name, const char *v, char 
 		s->stats_path = v;
 	} else if (!strcmp(name, "results")) {
 		s->results_path = v;
+	} else if (!strcmp(name, "prom")) {
+		s->prom_path = v;
+	} else if (!strcmp(name, "jsonl")) {
+		s->jsonl_path = v;
 	} else if (!strcmp(name, "logs")) {
 		s->logs_dir = v;
 	} else if (!strcmp(name, "log-cap")) {

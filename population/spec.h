@@ -47,6 +47,8 @@ struct pop_spec {
 	uint64_t samples;  /* statistics rows to write; 0: no limit */
 	const char *stats_path;
 	const char *results_path;
+	const char *prom_path;	/* --prom: a node_exporter textfile, rewritten each interval */
+	const char *jsonl_path; /* --jsonl: a JSON object per interval */
 	const char *logs_dir; /* a capped serial log per guest; NULL: serial output counted only */
 	uint64_t log_cap_bytes; /* per guest */
 	uint64_t min_free_kb;
