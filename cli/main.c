@@ -7,6 +7,7 @@
 #include "cli/exit_status.h"
 #include "cli/pop_cmd.h"
 #include "cli/run_cmd.h"
+#include "cli/stat_cmd.h"
 #include "vmm/kvm_host.h"
 
 #define TINYVMM_VERSION "0.1.0"
@@ -25,6 +26,8 @@ static void usage(FILE *out)
 		"  pop -t TYPE -i IMAGE -n COUNT [--stats FILE] [--results FILE] ...\n"
 		"                 run a population of guests in this process (tinyvmm pop --help)\n"
 		"  list [POP]     running populations, or the guests of one\n"
+		"  stat POP [--once]\n"
+		"                 a population's live figures per guest type, like top\n"
 		"  stop|pause|resume POP [GUEST...]\n"
 		"                 stop, pause or resume a population or some of its guests\n"
 		"  info           what KVM backend this host offers and what it supports\n"
@@ -85,6 +88,8 @@ int main(int argc, char **argv)
 		return info_cmd();
 	if (!strcmp(cmd, "pop"))
 		return pop_cmd(argc - 2, argv + 2);
+	if (!strcmp(cmd, "stat"))
+		return stat_cmd(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list"))
 		return list_cmd(argc - 2, argv + 2);
 	if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume"))

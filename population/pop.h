@@ -80,7 +80,7 @@ int pop_run(struct pop *p, int sig_fd, int ctl_fd);
 /* Stops every guest; the population ends once all have. */
 void pop_stop_all(struct pop *p, const char *why);
 
-/* The control socket's verbs (control_handler): info, guests, stop, pause, resume. */
+/* The control socket's verbs (control_handler): info, guests, metrics, stop, pause, resume. */
 int pop_command(void *ctx, int argc, char **argv, struct control_reply *out, char *err,
 		size_t errlen);
 
