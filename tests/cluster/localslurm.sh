@@ -45,6 +45,12 @@ start) ;;
 *) usage ;;
 esac
 
+# Debian names the daemons *-wlm and links the plain names through /etc/alternatives; a
+# copy of the packages' own files (the nested VM's) has only the -wlm ones. slurmd runs
+# slurmstepd by its plain name, so the links are made where they are missing.
+for p in slurmctld slurmd slurmstepd; do
+	[ -e "/usr/sbin/$p" ] || [ ! -x "/usr/sbin/$p-wlm" ] || ln -s "$p-wlm" "/usr/sbin/$p"
+done
 missing=""
 for p in munged slurmctld slurmd slurmstepd sbatch squeue sacct scancel sinfo; do
 	command -v "$p" >/dev/null 2>&1 || missing="$missing $p"
