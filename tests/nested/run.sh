@@ -104,8 +104,12 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
-# loopback up: daemons a test starts (Slurm's) talk over 127.0.0.1; no other interface exists
+# loopback up: daemons a test starts (Slurm's) talk over 127.0.0.1; no other interface exists.
+# Slurm resolves every address, 127.0.0.1 included, with getaddrinfo's AI_ADDRCONFIG, which
+# glibc answers only on a machine with an IPv4 address other than 127.0.0.1; any machine on a
+# network has one, this VM gets a documentation address (RFC 5737) on lo that routes nowhere.
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+ip addr add 192.0.2.1/32 dev lo 2>/dev/null || ifconfig lo:0 192.0.2.1 netmask 255.255.255.255 up
 for m in irqbypass ccp kvm kvm-amd; do insmod /mod/$m.ko 2>/dev/null; done
 if [ ! -c /dev/kvm ]; then
 	echo "nested-kvm: no /dev/kvm in the nested VM"
