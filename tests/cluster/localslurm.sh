@@ -113,18 +113,35 @@ MpiDefault=none
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOC
+# slurmd loads a cgroup plugin even when no other plugin uses cgroups, and the default
+# (autodetect) fails where nothing is mounted on /sys/fs/cgroup (the nested VM) and on a
+# cgroup v2 host asks systemd over D-Bus for a scope for slurmstepd. The v1 plugin touches no cgroup until a
+# plugin asks it to, and none here does (proctrack/linuxproc, task/none).
+echo "CgroupPlugin=cgroup/v1" >"$D/cgroup.conf"
 SLURM_CONF=$D/slurm.conf
 export SLURM_CONF
 
 slurmctld -i || { tail -5 "$D/slurmctld.log"; stop; exit 1; }
 slurmd || { tail -5 "$D/slurmd.log"; stop; exit 1; }
 
-# The node is ready when sinfo says idle; 30 s at most.
-i=0
-until sinfo -h -n "$host" -o %t 2>/dev/null | grep -q '^idle'; do
-	i=$((i + 1))
-	if [ $i -ge 60 ]; then
-		echo "the node never became idle: $(sinfo -h -o '%n %t %E' 2>&1)"
+# The node is ready when sinfo says idle: 30 s at most, counted by the clock, since a sinfo
+# that cannot reach slurmctld waits out its own message timeout (10 s) each time; a daemon
+# that died meanwhile ends the wait at once, with its log.
+dead() {
+	for d in slurmctld slurmd; do
+		# a daemon writes its PID file after it forked: none yet is no news
+		[ -s "$D/$d.pid" ] || continue
+		kill -0 "$(cat "$D/$d.pid")" 2>/dev/null && continue
+		echo "$d exited while the node came up; its log ends:"
+		tail -8 "$D/$d.log"
+		return 0
+	done
+	return 1
+}
+end=$(($(date +%s) + 30))
+until timeout 5 sinfo -h -n "$host" -o %t 2>/dev/null | grep -q '^idle'; do
+	if dead || [ "$(date +%s)" -ge $end ]; then
+		echo "the node never became idle: $(timeout 5 sinfo -h -o '%n %t %E' 2>&1)"
 		tail -5 "$D/slurmctld.log" "$D/slurmd.log"
 		stop
 		exit 1
