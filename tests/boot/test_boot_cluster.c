@@ -19,6 +19,27 @@ static void run_sh(struct run_result *r, const char *const argv[], unsigned time
 	cr_assert_eq(err, 0, "could not run %s: %s", argv[0], strerror(-err));
 }
 
+/* tinyvmm cluster runs sbatch, squeue and sacct by name, so the directory Debian installs them
+ * in goes on PATH where it is missing (the nested VM's PATH is /bin alone). */
+static void path_with_usr_bin(void)
+{
+	const char *path = getenv("PATH");
+	char want[PATH_MAX];
+	if (!path || !*path)
+		path = "/bin";
+	size_t n = strlen(path);
+	for (const char *p = path; p;) {
+		const char *end = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 8 && !strncmp(p, "/usr/bin", 8))
+			return;
+		p = end ? end + 1 : NULL;
+	}
+	cr_assert_lt(n + 10, sizeof(want), "PATH is too long");
+	snprintf(want, sizeof(want), "%s:/usr/bin", path);
+	setenv("PATH", want, 1);
+}
+
 /* munged, slurmctld and slurmd in a fresh directory; skipped (saying why) without Slurm. */
 static void slurm_start(void)
 {
@@ -43,6 +64,7 @@ static void slurm_start(void)
 	char conf[PATH_MAX + 16];
 	snprintf(conf, sizeof(conf), "%s/slurm.conf", slurm_dir);
 	setenv("SLURM_CONF", conf, 1);
+	path_with_usr_bin();
 }
 
 static void slurm_stop(void)
@@ -122,6 +144,9 @@ static void wait_until_gone(const char *job, unsigned timeout_s)
 /*
  * Two tasks of three L4 guests each on the one node (one after the other: --exclusive),
  * merged: every guest's row, names l4_1 to l4_6 across the tasks, host and task columns.
+ * Each guest says hello 6 times 0.2 s apart, so each task's population lives over 1 s and
+ * samples at 0.2 s leave stats rows of both tasks (a population writes a row per interval
+ * it lived, none for a shorter life).
  */
 Test(boot_cluster, two_tasks_of_l4_guests_merge_into_one_population, .fini = slurm_stop,
      .timeout = 120)
@@ -130,9 +155,9 @@ Test(boot_cluster, two_tasks_of_l4_guests_merge_into_one_population, .fini = slu
 	char dir[PATH_MAX], spec[PATH_MAX + 16], out[PATH_MAX + 16], job[32];
 	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
 	setenv("TINYVMM_CONTROL_DIR", dir, 1);
-	l4_spec(dir, spec, sizeof(spec), 6, 2);
+	l4_spec(dir, spec, sizeof(spec), 6, 6);
 	snprintf(out, sizeof(out), "%s/job", dir);
-	const char *extra[] = {"--", "--stagger", "0.05", "--interval", "0.5", NULL};
+	const char *extra[] = {"--", "--stagger", "0.05", "--interval", "0.2", NULL};
 	submit(spec, out, extra, job, sizeof(job));
 	wait_until_gone(job, 90);
 
@@ -140,6 +165,9 @@ Test(boot_cluster, two_tasks_of_l4_guests_merge_into_one_population, .fini = slu
 	const char *status[] = {"cluster", "status", out, NULL};
 	pop_tinyvmm(&r, status);
 	pop_expect_status(&r, 0);
+	char said[64];
+	snprintf(said, sizeof(said), "job %s in the queue:", job);
+	cr_expect(strstr(r.out, said) && strstr(r.out, "(none: every task has ended"), "%s", r.out);
 	harness_result_free(&r);
 	const char *merge[] = {"cluster", "merge", out, NULL};
 	pop_tinyvmm(&r, merge);
@@ -147,7 +175,7 @@ Test(boot_cluster, two_tasks_of_l4_guests_merge_into_one_population, .fini = slu
 	cr_expect(strstr(r.out, "merged 2 tasks from 1 hosts: 6 guests"), "%s", r.out);
 	harness_result_free(&r);
 
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 128];
 	snprintf(path, sizeof(path), "%s/results.csv", out);
 	struct csv_table t;
 	csv_load(&t, path);
@@ -158,10 +186,20 @@ Test(boot_cluster, two_tasks_of_l4_guests_merge_into_one_population, .fini = slu
 		unsigned i = csv_find(&t, "name", name);
 		cr_expect_str_eq(csv_get(&t, i, "end"), "poweroff", "%s: %s", name,
 				 csv_get(&t, i, "message"));
-		cr_expect_eq(csv_num(&t, i, "laps"), 2, "%s", name);
+		cr_expect_eq(csv_num(&t, i, "laps"), 6, "%s", name);
 		cr_expect_gt(csv_num(&t, i, "boot_ms"), 0, "%s", name);
 	}
 	csv_free(&t);
+	/* the split: three guests per task, in the task's own file */
+	char host[64] = "";
+	gethostname(host, sizeof(host));
+	host[strcspn(host, ".")] = '\0';
+	for (unsigned k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "%s/results-task%u-%s.csv", out, k, host);
+		csv_load(&t, path);
+		cr_expect_eq(t.nrows, 3, "%u rows in %s", t.nrows, path);
+		csv_free(&t);
+	}
 	snprintf(path, sizeof(path), "%s/stats.csv", out);
 	csv_load(&t, path);
 	cr_expect_geq(t.nrows, 2, "%u stats rows", t.nrows);
