@@ -1,14 +1,18 @@
 #!/bin/sh
 # A one-node Slurm cluster on this machine, in a directory of its own: for the cluster test.
 #
-# Usage: localslurm.sh start DIR   munged, slurmctld and slurmd with a generated slurm.conf
-#                                  in DIR; waits until the node takes jobs; prints the
-#                                  SLURM_CONF line for the clients
+# Usage: localslurm.sh start DIR [JOBS]  munged, slurmctld and slurmd with a generated
+#                                  slurm.conf in DIR; waits until the node takes jobs; prints
+#                                  the SLURM_CONF line for the clients. JOBS (default 1): how
+#                                  many jobs the node runs at once, --exclusive or not, so
+#                                  that one machine stands in for JOBS nodes (the acceptance
+#                                  run's tasks run side by side, as on a real cluster)
 #        localslurm.sh stop DIR    stops the three daemons (by their PID files in DIR)
 #
 # Nothing outside DIR is touched, except on a machine with no /etc/passwd, /etc/group or
-# /etc/hosts (the nested test VM), where minimal ones are written, and a host name is set
-# where there is none: Slurm looks all three up. Ports are picked free, so a real Slurm on
+# /etc/hosts (the nested test VM), where minimal ones are written, a host name is set
+# where there is none (Slurm looks all three up), and the plain daemon names are linked
+# where only Debian's *-wlm files are (below). Ports are picked free, so a real Slurm on
 # the same machine is not disturbed. Exit status: 0, 1 when a daemon would not start (its
 # log's last lines are printed), 2 for bad usage, 3 when the Slurm or MUNGE programs are
 # missing (the message names them).
@@ -16,11 +20,13 @@ set -u
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 export PATH
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: $0 start DIR [JOBS] | stop DIR" >&2; exit 2; }
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = start ]; } || usage
 cmd=$1
 D=$2
+jobs=${3:-1}
 case $D in /*) ;; *) echo "$0: DIR must be an absolute path" >&2; exit 2 ;; esac
+case $jobs in '' | *[!0-9]* | 0) echo "$0: JOBS must be a number from 1" >&2; exit 2 ;; esac
 
 stop() {
 	for d in slurmd slurmctld munged; do
@@ -80,6 +86,10 @@ munged --force --key-file="$D/munge.key" --socket="$D/munge.sock" --pid-file="$D
 	--log-file="$D/munged.log" --seed-file="$D/munged.seed" || { tail -5 "$D/munged.log"; exit 1; }
 
 cpus=$(grep -c '^processor' /proc/cpuinfo)
+# select/linear gives a job the whole node; OverSubscribe=FORCE:N lets N jobs share it and
+# is the one setting a job's --exclusive cannot override
+share=""
+[ "$jobs" -eq 1 ] || share=" OverSubscribe=FORCE:$jobs"
 mem=$(awk '/^MemTotal:/ { print int($2 / 1024 / 2) }' /proc/meminfo)
 cat >"$D/slurm.conf" <<EOC
 # localslurm.sh: one node, this machine; everything in $D
@@ -111,7 +121,7 @@ KillWait=10
 SlurmdTimeout=30
 MpiDefault=none
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
-PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
+PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP$share
 EOC
 # slurmd loads a cgroup plugin even when no other plugin uses cgroups, and the default
 # (autodetect) fails where nothing is mounted on /sys/fs/cgroup (the nested VM) and on a
