@@ -31,11 +31,14 @@ for h in "${harnesses[@]}"; do
 	mkdir -p "$corp" "$seeds"
 	limit=(-max_total_time="$SECS")
 	[ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
+	# inputs as long as the largest seed (a kernel), at least 4 KiB
+	maxlen=$(find "$seeds" -type f -printf '%s\n' | sort -n | tail -1)
+	[ "${maxlen:-0}" -lt 4096 ] && maxlen=4096
 	log=$WORK/$h.log
 	start=$(date +%s.%N)
 	# -timeout: one input taking a second is a hang for any of these (a guest must never
 	# make the VMM spin); -rss_limit_mb keeps a leak from taking the host
-	"$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-4096}" \
+	"$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-$maxlen}" \
 		-print_final_stats=1 -artifact_prefix="$ART/$h-" "$corp" "$seeds" >"$log" 2>&1
 	rc=$?
 	end=$(date +%s.%N)
