@@ -80,6 +80,7 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 	}
 	vm->host = host;
 	vm->timers = timers;
+	vm->sandbox = cfg->sandbox;
 	vm->fd = -1;
 	bus_init(&vm->bus);
 	if ((r = pthread_mutex_init(&vm->stop_lock, NULL))) {
