@@ -11,7 +11,7 @@ ASAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 TSAN_CFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 # TSan looks at the threaded parts: the timer service, vCPU threads with pause/stop, the
 # population thread and its control socket.
-TSAN_FILTER ?= @(timer_service|pop_control|exit|bus|boot_pop|boot_reset|boot_timers|boot_io|safety)/*
+TSAN_FILTER ?= @(timer_service|pop_control|safety_control|safety_seccomp|exit|bus|boot_pop|boot_hostile|boot_reset|boot_timers)/*
 
 .PHONY: test-build sanitize tsan fuzz fuzz-build fuzz-smoke
 
@@ -24,7 +24,7 @@ sanitize:
 
 tsan:
 	$(MAKE) --no-print-directory B=$(TSAN_B) SAN_CFLAGS="$(TSAN_CFLAGS)" test-build
-	tests/sanitize/run.sh tsan $(TSAN_B) '$(TSAN_FILTER)'
+	tests/sanitize/run.sh tsan $(TSAN_B) "$(TSAN_FILTER)"
 
 # ---- libFuzzer harnesses: tests/fuzz/fuzz_*.c, clang with ASan and UBSan ---------------
 FUZZ_PACKAGES_STAMP := $(FZ)/.setup-$(shell cksum < scripts/fuzz-packages.txt | cut -d' ' -f1)
