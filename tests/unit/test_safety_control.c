@@ -109,10 +109,15 @@ Test(safety_control, a_silent_client_is_dropped_at_the_deadline)
 	cr_expect(secs >= 0.9 && secs < 2.5, "served for %.2f s, the deadline is 1 s", secs);
 }
 
-/* A population's socket where another user can reach it: only the peer check stands. */
+/*
+ * A population's socket where another user can reach it: only the peer check stands. The
+ * population runs as uid 65534 (the server's effective uid while it accepts) and root
+ * connects: another user, as far as the kernel's SO_PEERCRED can tell. (A client that
+ * drops to 65534 would do as well, but a sanitizer's report file is root's.)
+ */
 Test(safety_control, another_user_is_refused_even_where_the_socket_lets_them_in)
 {
-	TIER_REQUIRE(TIER_ROOT); /* to become another user */
+	TIER_REQUIRE(TIER_ROOT); /* to act as another user */
 	char dir[] = "/tmp/tinyvmm-safety.XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
 	cr_assert_eq(chmod(dir, 0755), 0);
@@ -129,17 +134,15 @@ Test(safety_control, another_user_is_refused_even_where_the_socket_lets_them_in)
 	cr_assert_eq(pipe(pipefd), 0);
 	pid_t child = fork();
 	cr_assert_geq(child, 0);
-	if (child == 0) { /* nobody, connecting and asking to stop everything */
+	if (child == 0) { /* root, asking the population of 65534 to stop everything */
 		close(pipefd[0]);
-		if (setgid(65534) || setuid(65534))
-			_exit(3);
 		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		struct sockaddr_un a = {.sun_family = AF_UNIX};
 		snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 		if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
 			_exit(4);
-		if (write(fd, "stop\n", 5) != 5)
-			_exit(5);
+		/* the refusal may come (and the server hang up) before the request is sent */
+		(void)send(fd, "stop\n", 5, MSG_NOSIGNAL);
 		char buf[256];
 		ssize_t n = read(fd, buf, sizeof(buf) - 1);
 		if (n > 0 && write(pipefd[1], buf, (size_t)n) != n)
@@ -148,9 +151,12 @@ Test(safety_control, another_user_is_refused_even_where_the_socket_lets_them_in)
 	}
 	close(pipefd[1]);
 	struct pollfd p = {.fd = lfd, .events = POLLIN};
-	cr_assert_eq(poll(&p, 1, 5000), 1, "the other user's connection arrives");
+	cr_assert_eq(poll(&p, 1, 5000), 1, "the connection arrives");
 	int calls = 0;
-	cr_expect_eq(control_accept(lfd, answer, &calls), -EPERM);
+	cr_assert_eq(seteuid(65534), 0);
+	int r = control_accept(lfd, answer, &calls);
+	cr_assert_eq(seteuid(0), 0);
+	cr_expect_eq(r, -EPERM);
 	cr_expect_eq(calls, 0, "the request was never run");
 	char reply[256] = "";
 	ssize_t n = read(pipefd[0], reply, sizeof(reply) - 1);
