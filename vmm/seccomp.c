@@ -315,6 +315,14 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *out)
 static int build_role(struct sandbox *sb, enum sandbox_role role, char *err, size_t errlen)
 {
 	uint32_t deny = sb->mode == SANDBOX_LOG ? SCMP_ACT_LOG : SCMP_ACT_TRAP;
+#ifdef SANDBOX_SANITIZED
+	/* LeakSanitizer's check at exit, on the manager's thread, starts a tracer task (clone
+	 * without CLONE_THREAD) that ptraces every thread: under the trap it died and the check
+	 * spun forever. Sanitized builds are for tests, so there the manager's list only logs;
+	 * the vCPU and timer lists trap as ever, and plain builds test the manager's. */
+	if (role == SANDBOX_MANAGER)
+		deny = SCMP_ACT_LOG;
+#endif
 	struct build b = {.ctx = seccomp_init(deny), .err = err, .errlen = errlen};
 	if (!b.ctx) {
 		snprintf(err, errlen, "seccomp_init failed");

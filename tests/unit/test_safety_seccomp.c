@@ -233,6 +233,12 @@ Test(safety_seccomp, vcpu_and_timer_threads_can_do_their_work)
 Test(safety_seccomp, the_manager_starts_threads_but_never_processes_or_programs)
 {
 	expect_clean((struct outcome[]){in_child(SANDBOX_MANAGER, manager_work)});
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	/* sanitized builds only log the manager's strays: LeakSanitizer needs a tracer task */
+	(void)exec_shell;
+	(void)fork_process;
+	return;
+#endif
 	struct outcome o = in_child(SANDBOX_MANAGER, exec_shell);
 	expect_trap(&o, "execve");
 	o = in_child(SANDBOX_MANAGER, fork_process);
