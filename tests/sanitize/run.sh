@@ -21,6 +21,10 @@ export SAN_REPORTS=$REP/host
 eval "$(sh "$B/san-env.sh" --print)"
 export TINYVMM_NESTED_RUNNER=$PWD/tests/sanitize/nested.sh
 echo "== make $([ "$kind" = asan ] && echo sanitize || echo tsan): $B, reports under $REP"
+if [ -x "$B/tests/tsan_stress" ] && [ "$kind" = tsan ]; then
+	echo "== host: tests/sanitize/tsan_stress.c (timer service, devices, exit counters; no KVM)"
+	"$B/tests/tsan_stress" 2>&1 | tee -a "$LOG" || rc_stress=1
+fi
 if [ -z "$filter" ]; then
 	tests/run_all.sh "$B" 2>&1 | tee "$LOG"
 	rc=${PIPESTATUS[0]}
@@ -45,5 +49,8 @@ for f in "$REP"/host/*; do
 	[ -f "$f" ] && { echo "--- $f"; cat "$f"; }
 done
 echo "== $kind reports: $host on the host, $nested in the nested VM"
-[ "$host" = 0 ] && [ "$nested" = 0 ] && [ "$rc" = 0 ] && { rm -rf "$REP"; exit 0; }
+[ "$host" = 0 ] && [ "$nested" = 0 ] && [ "$rc" = 0 ] && [ -z "${rc_stress:-}" ] && {
+	rm -rf "$REP"
+	exit 0
+}
 exit 1
