@@ -1,9 +1,10 @@
 #!/bin/sh
 # bench/hostile.sh's runner, where the KVM is (this host, or the nested VM's busybox sh): one population, stopped once its quiet guests have ended, its files printed.
 #
-# Usage: hostile-run.sh TINYVMM SPEC NAME QUIET DURATION RENICE
-#   Prints "=== results", "=== stats" and "=== fib GUEST COUNT" blocks for bench/hostile.sh.
-T=$1 SPEC=$2 NAME=$3 QUIET=$4 DURATION=$5 RENICE=$6
+# Usage: hostile-run.sh TINYVMM SPEC NAME QUIET DURATION RENICE EXPECT
+#   Prints "=== results", "=== stats" and "=== fib GUEST COUNT" blocks for bench/hostile.sh,
+#   COUNT being the guest's log lines "lap K EXPECT in" (EXPECT: "fib(22) = 28657").
+T=$1 SPEC=$2 NAME=$3 QUIET=$4 DURATION=$5 RENICE=$6 EXPECT=$7
 command -v awk >/dev/null 2>&1 && AWK=awk || AWK="busybox awk"
 command -v sleep >/dev/null 2>&1 && SLEEP=sleep || SLEEP="busybox sleep"
 D=${TMPDIR:-/tmp}/hostile-$NAME
@@ -31,7 +32,7 @@ cat "$D/r.csv"
 echo "=== stats"
 cat "$D/s.csv"
 for f in "$D"/logs/*.log; do
-	echo "=== fib $(basename "$f" .log) $(grep -c 'fib(' "$f")"
+	echo "=== fib $(basename "$f" .log) $(grep -c "lap [0-9]* $EXPECT in" "$f")"
 done
 echo "=== err"
 cat "$D/err"
