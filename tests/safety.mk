@@ -11,8 +11,10 @@ ASAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 TSAN_CFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 # TSan looks at the threaded parts through the boot tests: the timer service, vCPU threads
 # with pause/stop and resets, the population thread and its control socket, the hostile
-# population's 8-vCPU storms.
-TSAN_FILTER ?= @(boot_pop|boot_hostile|boot_reset|boot_timers|boot_io|boot_platform)/*
+# population's 8-vCPU storms. Not boot_timers: their rates must hold within 15 %, which
+# TSan's slowdown of every fire does not let them (the timer service is there all the same,
+# in tsan_stress and under every population).
+TSAN_FILTER ?= @(boot_pop|boot_hostile|boot_reset|boot_io|boot_platform)/*
 
 .PHONY: test-build sanitize tsan fuzz fuzz-build fuzz-smoke
 
