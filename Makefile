@@ -1,4 +1,4 @@
-# tinyvmm: one entry point: make, make test|run|guests|images|bench|setup|format|clean
+# tinyvmm: one entry point: make, make test|run|guests|images|bench|sanitize|tsan|fuzz|setup|format|clean
 
 SHELL   := /bin/bash
 CC      ?= cc
@@ -8,7 +8,10 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers -fno-strict-aliasing \
            -pthread -I. -I$(B)/gen -MMD -MP
-LDLIBS  := -pthread -luuid
+# make sanitize and make tsan build everything again into their own directories with these
+# (tests/safety.mk).
+CFLAGS  += $(SAN_CFLAGS)
+LDLIBS  := -pthread -luuid -lseccomp
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
 # Every build first makes sure the Debian packages it needs are present (installing them
@@ -110,6 +113,9 @@ $(BENCH_BIN)/guests/pit_idle_%hz: bench/guests/pit_idle.asm tests/guests/lib.inc
 	$(Q)$(NASM) -f bin -I tests/guests/ -DHZ=$* -DTICKS=$$(($* * 3)) -o $@ $<
 
 setup: $(SETUP_STAMP)
+
+# make sanitize, make tsan and make fuzz: tests/safety.mk (after every TEST_DEPS is known).
+include tests/safety.mk
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
