@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tests/boot/harness.h"
+#include "tests/boot/pop_run.h"
 #include "tests/support/tier.h"
 
 #define QUIET	 6
@@ -201,19 +201,18 @@ Test(boot_hostile, a_reset_storm_under_run_ends_cleanly_on_sigterm)
 	TIER_REQUIRE(TIER_KVM);
 	char hg[PATH_MAX];
 	cr_assert_eq(harness_guest_path(hg, sizeof(hg), "hostile"), 0);
-	struct harness_bg b = {.args = {"run", "-kernel", hg, "-m", "2", "-append", "mode=reset",
-					"-serial", "none", NULL},
-			       .timeout_s = 60};
-	cr_assert_eq(harness_bg_start(&b), 0);
-	int pid = harness_bg_pid(&b);
-	cr_assert_gt(pid, 0);
+	struct bg_run b = {.args = {"run", "-kernel", hg, "-m", "2", "-append", "mode=reset",
+				    "-serial", "none", NULL},
+			   .timeout_s = 60};
+	bg_start(&b);
+	int pid = bg_pid(&b);
 	sleep(5);
 	/* still there after seconds of reboots, with no more descriptors than a VM needs */
 	char fds[64];
 	snprintf(fds, sizeof(fds), "/proc/%d/fd", pid);
 	cr_expect_eq(access(fds, F_OK), 0, "tinyvmm died in the storm");
 	cr_assert_eq(kill(pid, SIGTERM), 0);
-	cr_assert_eq(harness_bg_join(&b), 0);
+	bg_join(&b);
 	char how[96];
 	cr_expect_eq(b.r.status, 0, "tinyvmm run %s\nstderr:\n%s",
 		     harness_describe(&b.r, how, sizeof(how)), b.r.err);
@@ -227,15 +226,14 @@ Test(boot_hostile, bios_calls_with_garbage_registers_end_at_most_that_guest)
 	TIER_REQUIRE(TIER_KVM);
 	char hb[PATH_MAX];
 	cr_assert_eq(harness_guest_path(hb, sizeof(hb), "hostile_bios"), 0);
-	struct harness_bg b = {.args = {"run", "-fda", hb, "-snapshot", "-m", "1", "-serial",
-					"none", "-no-reboot", NULL},
-			       .timeout_s = 60};
-	cr_assert_eq(harness_bg_start(&b), 0);
-	int pid = harness_bg_pid(&b);
-	cr_assert_gt(pid, 0);
+	struct bg_run b = {.args = {"run", "-fda", hb, "-snapshot", "-m", "1", "-serial", "none",
+				    "-no-reboot", NULL},
+			   .timeout_s = 60};
+	bg_start(&b);
+	int pid = bg_pid(&b);
 	sleep(8);
 	kill(pid, SIGTERM); /* it may have ended by itself already: both are fine */
-	cr_assert_eq(harness_bg_join(&b), 0);
+	bg_join(&b);
 	char how[96];
 	/* stopped (0), or the guest broke itself (4, a crash with a message); never a VMM death */
 	cr_expect(b.r.status == 0 || b.r.status == 4, "tinyvmm run %s\nstderr:\n%s",
