@@ -25,7 +25,7 @@ pat_tinyvmm() { # TYPE PATTERN
 	rm -rf "$dir"
 	app=$(pat_app "$p")
 	mapfile -t args < <(type_pop_args "$type")
-	dur=$((PAT_STAGGER_S * (PAT_VMS - 1) + PAT_WINDOW_S + 15))
+	dur=$((PAT_STAGGER_S * (PAT_VMS - 1) + PAT_WINDOW_S + PAT_MARGIN_S))
 	step "pattern $p: $PAT_VMS $type guests, tinyvmm, ${dur} s"
 	sampler_start "$WORK/trace.csv"
 	s0=$(now_ms)
@@ -77,7 +77,7 @@ pat_qemu() { # MACHINE TYPE PATTERN
 	local m=$1 type=$2 p=$3 dir=$WORK/pat-q app s0 l0 dur
 	rm -rf "$dir" && mkdir -p "$dir"
 	app=$(pat_app "$p")
-	dur=$((PAT_STAGGER_S * (PAT_VMS - 1) + PAT_WINDOW_S + 15))
+	dur=$((PAT_STAGGER_S * (PAT_VMS - 1) + PAT_WINDOW_S + PAT_MARGIN_S))
 	step "pattern $p: $PAT_VMS $type guests, one QEMU -M $m each, ${dur} s"
 	sampler_start "$WORK/trace.csv"
 	s0=$(now_ms)

@@ -6,6 +6,15 @@ sizes_minmem() { # VMM TYPE: bisection between the type's range ends, at its res
 	local vmm=$1 type=$2 lo hi mid probes=0 res
 	read -r lo hi <<<"$(type_mem_range "$type")"
 	res=$(sizes_step "$type")
+	if [ "$res" = 0 ]; then # this scale does not search: the type's own RAM, an upper bound
+		step "does $type run in its $(type_mem "$type") MiB under $vmm"
+		if vm_fits "$vmm" "$type" $(($(type_mem "$type") * 1024)); then
+			csv_row minmem.csv "$HOST,$type,$vmm,$(($(type_mem "$type") * 1024)),,1,$(type_thesis "$type" min_ram_mb),$(q "not searched at this scale: runs in this much, maybe less")"
+		else
+			csv_row minmem.csv "$HOST,$type,$vmm,,,1,$(type_thesis "$type" min_ram_mb),$(q "does not run pattern A in $(type_mem "$type") MiB: $(tail -c 200 "$WORK/fits.log" | tr '\n\r' '  ')")"
+		fi
+		return
+	fi
 	step "smallest -m, $type under $vmm (${hi} KiB first)"
 	if ! vm_fits "$vmm" "$type" "$hi"; then
 		csv_row minmem.csv "$HOST,$type,$vmm,,$res,1,$(type_thesis "$type" min_ram_mb),$(q "does not run pattern A even in $hi KiB: $(tail -c 200 "$WORK/fits.log" | tr '\n\r' '  ')")"

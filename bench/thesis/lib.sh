@@ -22,9 +22,10 @@ fail() { # REASON: this experiment missed a figure; the report shows the reason 
 	echo "thesis [$EXP]: FAILED: $1" >&2
 	csv_row failures.csv "$HOST,$EXP,$(q "$1")"
 }
-step() { echo "THESIS-STEP $EXP: $*"; }
+# Progress goes to stderr: functions that answer on stdout ($(tv_wait ...)) print it too.
+step() { echo "THESIS-STEP $EXP: $*" >&2; }
 # A live line while a population runs: run.sh redraws it in place on a terminal.
-live() { echo "THESIS-LIVE $EXP: $*"; }
+live() { echo "THESIS-LIVE $EXP: $*" >&2; }
 # Records the exact command line of a measurement, for the report's "how it was measured".
 cmd_note() { # VMM TYPE WORDS...
 	local vmm=$1 type=$2 w s=""
@@ -228,9 +229,10 @@ FITS_MARK="lap 1 fib(20) = 10946"
 # Does TYPE run pattern A under VMM (tinyvmm | qemu-pc | qemu-microvm) in KIB of RAM? The
 # app's lap line is the proof; the VM is ended as soon as it shows (microvm cannot power off).
 vm_fits() { # VMM TYPE KIB
-	local vmm=$1 type=$2 kib=$3 log=$WORK/fits.log pid t0 limit=40
+	local vmm=$1 type=$2 kib=$3 log=$WORK/fits.log pid t0 limit=$FITS_LIMIT_S
 	local -a cmd
-	[ "$type" = tcl ] && limit=120
+	# Linux in too little RAM tends to hang rather than panic: a failing probe costs the limit
+	[ "$type" = tcl ] && limit=$FITS_LIMIT_TCL_S
 	if [ "$vmm" = tinyvmm ]; then
 		mapfile -t cmd < <(type_run_args "$type")
 		cmd=("$TVMM" run -m "${kib}K" "${cmd[@]}" -app "$FITS_APP" -screen none -no-reboot)

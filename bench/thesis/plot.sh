@@ -18,6 +18,8 @@ set datafile separator ','
 set key outside right top
 set grid"
 
+# one colour per VMM in every figure
+color() { case $1 in tinyvmm*) echo "#1f5fbf" ;; qemu-pc*) echo "#c0392b" ;; qemu-microvm*) echo "#e67e22" ;; *) echo "#555555" ;; esac; }
 missing() { echo "$1: $2" >>figures_missing.txt; status=1; }
 # draw NAME < gnuplot script: runs it, checks the PNG came out
 draw() {
@@ -38,11 +40,12 @@ fig_minmem() {
 	local f=fig1_minmem
 	[ -s minmem.csv ] || { missing $f "no minmem.csv"; return; }
 	# one row per type: columns per VMM (KiB), the thesis's in KiB
-	awk -F, 'NR > 1 && $4 != "" { v[$2, $3] = $4; t[$2] = $7 * 1000; types[$2] = 1; vm[$3] = 1 }
-		NR > 1 && $4 == "" && $7 != "" { t[$2] = $7 * 1000 }
+	# a type not built keeps its thesis bar: what it would be compared with
+	awk -F, 'NR > 1 && $4 != "" { v[$2, $3] = $4; vm[$3] = 1 }
+		NR > 1 && $7 != "" { t[$2] = $7 * 1000; types[$2] = 1 }
 		END { printf "type,tinyvmm,qemu-pc,qemu-microvm,thesis\n"
 			for (ty in types) printf "%s,%s,%s,%s,%s\n", ty, v[ty, "tinyvmm"], v[ty, "qemu-pc"], v[ty, "qemu-microvm"], t[ty] }' minmem.csv >$f.csv
-	[ "$(wc -l <$f.csv)" -gt 1 ] || { missing $f "no type ran pattern A in any amount of RAM"; rm -f $f.csv; return; }
+	awk -F, 'NR > 1 && ($2 $3 $4) != ""' $f.csv | grep -q . || { missing $f "no type ran pattern A in any amount of RAM"; rm -f $f.csv; return; }
 	printf '%s\n' tinyvmm qemu-pc qemu-microvm "thesis (QEMU, 2012)" >$f.series
 	draw $f <<GP
 $COMMON
@@ -54,7 +57,7 @@ set style fill solid 0.8 border -1
 set ylabel 'KiB (log)'
 set logscale y
 set yrange [100:*]
-plot '$f.csv' using 2:xtic(1) title 'tinyvmm', '' using 3 title 'qemu-pc', '' using 4 title 'qemu-microvm', '' using 5 title 'thesis (QEMU, 2012)'
+plot '$f.csv' every ::1 using 2:xtic(1) title 'tinyvmm', '' every ::1 using 3 title 'qemu-pc', '' every ::1 using 4 title 'qemu-microvm', '' every ::1 using 5 title 'thesis (QEMU, 2012)'
 GP
 }
 
@@ -76,7 +79,7 @@ set style fill solid 0.8 border -1
 set ylabel 'MiB per VM'
 set xtics rotate by -30
 set key inside left top
-plot '$f.csv' using 3:xtic(1) title 'MemAvailable drop / N', '' using 4 title 'PSS / N', '' using 5 title 'thesis (QEMU, 2012)'
+plot '$f.csv' every ::1 using 3:xtic(1) title 'MemAvailable drop / N', '' every ::1 using 4 title 'PSS / N', '' every ::1 using 5 title 'thesis (QEMU, 2012)'
 GP
 }
 
@@ -104,7 +107,7 @@ fig_patterns() {
 				i=$((i + 1))
 				select_rows $f.csv vmm "$v" >"$TMP/$p-$v.csv"
 				[ $i = "$n" ] && echo "set xlabel 'seconds after the first launch'"
-				echo "plot '$TMP/$p-$v.csv' every ::1 using 5:6 with lines lw 1.5 title '$v'"
+				echo "plot '$TMP/$p-$v.csv' every ::1 using 5:6 with lines lw 1.5 lc rgb '$(color "$v")' title '$v'"
 			done
 			echo "unset multiplot"
 		} | draw $f
@@ -130,9 +133,13 @@ fig_scaling() {
 		local p1="plot" p2="plot"
 		for v in $vmms; do
 			select_rows $f.csv vmm "$v" >"$TMP/scal-$v.csv"
-			p1="$p1 '$TMP/scal-$v.csv' every ::1 using 4:10 with linespoints lw 2 pt 7 title '$v',"
-			p2="$p2 '$TMP/scal-$v.csv' every ::1 using 4:11 with linespoints lw 2 pt 7 title '$v',"
+			p1="$p1 '$TMP/scal-$v.csv' every ::1 using 4:10 with linespoints lw 2 pt 7 lc rgb '$(color "$v")' title '$v',"
+			# a run too short for one sample has no CPU figure: no point to draw
+			awk -F, 'NR > 1 && $11 != "" { ok = 1 } END { exit !ok }' "$TMP/scal-$v.csv" || continue
+			p2="$p2 '$TMP/scal-$v.csv' every ::1 using 4:11 with linespoints lw 2 pt 7 lc rgb '$(color "$v")' title '$v',"
 		done
+		[ "$p2" = plot ] && p2="set label 1 'no CPU samples fell within the laps' at graph 0.3, graph 0.5
+plot [1:2] -1 notitle"
 		echo "${p1%,}"
 		echo "set ylabel 'host CPU during the laps (% of all cores)'"
 		echo "set xlabel 'VMs'"
@@ -164,7 +171,7 @@ fig_boot() {
 		local pl="plot"
 		while IFS= read -r k; do
 			select_rows $f.csv series "$k" >"$TMP/boot-${k// /_}.csv"
-			pl="$pl '$TMP/boot-${k// /_}.csv' every ::1 using 2:3 with steps lw 2 title '$k',"
+			pl="$pl '$TMP/boot-${k// /_}.csv' every ::1 using 2:3 with steps lw 2 lc rgb '$(color "${k#* }")' dt $([ "${k%% *}" = l4 ] && echo 1 || echo 2) title '$k',"
 		done <<<"$series"
 		echo "${pl%,}"
 	} | draw $f
@@ -199,7 +206,7 @@ set style data histograms
 set style fill solid 0.8 border -1
 set ylabel 'vCPU seconds (all guests of the type)'
 unset xlabel
-plot '${f}_types.csv' using 2:xtic(1) title 'vCPU time per type'
+plot '${f}_types.csv' every ::1 using 2:xtic(1) title 'vCPU time per type'
 unset multiplot
 GP
 }

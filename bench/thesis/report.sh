@@ -11,7 +11,9 @@ host=$(awk -F, 'NR == 2 { print $1 }' environment.csv 2>/dev/null)
 host=${host:-unknown}
 
 # table FILE AWK-PROGRAM: a markdown table from a CSV; the program prints "|"-separated rows
-table() { awk -F, "$2" "$1" 2>/dev/null; }
+# rest(LINE, K): LINE without its first K fields, quotes dropped (the free-text note at the end)
+AWK_REST='function rest(l, k,    i) { for (i = 0; i < k; i++) sub(/^[^,]*,/, "", l); gsub(/"/, "", l); return l }'
+table() { awk -F, "$AWK_REST $2" "$1" 2>/dev/null; }
 # the reasons an experiment missed figures, as a list
 failures() { # EXPERIMENT
 	awk -F, -v e="$1" 'NR > 1 && $2 == e { sub(/^[^,]*,[^,]*,/, ""); gsub(/^"|"$/, ""); gsub(/""/, "\""); print "- **Not measured:** " $0 }' failures.csv 2>/dev/null
@@ -94,11 +96,11 @@ the stated resolution, for tinyvmm and each QEMU machine type that boots the gue
 
 EOF
 table sizes.csv 'NR == 1 { print "| type | image | image size | booted files | thesis image | note |"; print "|---|---|---:|---:|---:|---|"; next }
-	{ note = $0; sub(/^([^,]*,){6}/, "", note); gsub(/"/, "", note)
+	{ note = rest($0, 6)
 	  printf "| %s | %s | %s | %s | %s MB | %s |\n", $2, ($3 == "" ? "—" : $3), ($4 == "" ? "—" : sprintf("%.2f MiB", $4 / 1048576)), ($5 == "" ? "—" : sprintf("%.2f MiB", $5 / 1048576)), $6, note }'
 echo
 table minmem.csv 'NR == 1 { print "| type | VMM | smallest -m | resolution | probes | thesis (QEMU) | note |"; print "|---|---|---:|---:|---:|---:|---|"; next }
-	{ note = $0; sub(/^([^,]*,){7}/, "", note); gsub(/"/, "", note)
+	{ note = rest($0, 7)
 	  printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, ($3 == "" ? "—" : $3), ($4 == "" ? "—" : sprintf("%d KiB (%.2f MiB)", $4, $4 / 1024)), ($5 == "" ? "—" : $5 " KiB"), ($6 == "" ? "—" : $6), ($7 == "" ? "—" : $7 " MB"), note }'
 echo
 failures sizes
@@ -117,7 +119,7 @@ line and have settled: the drop of MemAvailable / N (kernel side included) and P
 
 EOF
 table footprint.csv 'NR == 1 { print "| type | VMM | N | running | MemAvailable drop / VM | PSS / VM | RSS / VM | thesis (QEMU) | note |"; print "|---|---|---:|---:|---:|---:|---:|---:|---|"; next }
-	{ note = $0; sub(/^([^,]*,){9}/, "", note); gsub(/"/, "", note)
+	{ note = rest($0, 9)
 	  printf "| %s | %s | %s | %s | %s | %s | %s | %s MB | %s |\n", $2, ($3 == "" ? "—" : $3), ($4 == "" ? "—" : $4), ($5 == "" ? "—" : $5),
 		($6 == "" ? "—" : sprintf("%.2f MiB", $6 / 1024)), ($7 == "" ? "—" : sprintf("%.2f MiB", $7 / 1024)), ($8 == "" ? "—" : sprintf("%.2f MiB", $8 / 1024)), $9, note }'
 echo
@@ -196,7 +198,7 @@ table boot.csv 'NR > 1 { k = $2 "," $3; v[k, ++n[k]] = $5; if (!(k in seen)) { s
 			split(k, kk, ",")
 			printf "| %s | %s | %d | %.0f ms | %.0f ms | %.0f ms |\n", kk[1], kk[2], m, a[int((m + 1) / 2)], a[int(0.9 * m + 0.99)], a[m] } }'
 echo
-table boot_notes.csv 'NR > 1 && $5 != "" { n = $0; sub(/^([^,]*,){4}/, "", n); gsub(/"/, "", n); print "- " n }'
+table boot_notes.csv 'NR > 1 && $5 != "" { n = rest($0, 4); print "- " n }'
 echo
 failures boot
 figure fig5_boot_cdf "Launch to the first app line: cumulative share of guests, per type and VMM"
@@ -218,7 +220,7 @@ if [ -s mixed_spec.csv ]; then
 	echo
 fi
 table mixed_types.csv 'NR == 1 { print "| type | pattern | guests | started their app | laps | vCPU time | vCPU per guest | exits to user space | note |"; print "|---|---|---:|---:|---:|---:|---:|---:|---|"; next }
-	{ note = $0; sub(/^([^,]*,){8}/, "", note); gsub(/"/, "", note)
+	{ note = rest($0, 8)
 	  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $2, ($3 == "" ? "—" : $3), $4, ($5 == "" ? "—" : $5), ($6 == "" ? "—" : $6),
 		($7 == "" ? "—" : $7 " s"), ($7 == "" || $4 == 0 ? "—" : sprintf("%.2f s", $7 / $4)), ($8 == "" ? "—" : $8), note }'
 echo

@@ -76,7 +76,7 @@ else
 	fi
 	# The scale's knobs (numbers and word lists) go into the VM with the command.
 	knobs=()
-	while IFS= read -r kv; do knobs+=("$kv"); done < <(env | grep -E '^(SIZES|FOOT|PAT|SCAL|BOOT|MIX|QEMU_MIN)_[A-Z_0-9]+=[-0-9 ]+$')
+	while IFS= read -r kv; do knobs+=("$kv"); done < <(env | grep -E '^(SIZES|FITS|FOOT|PAT|SCAL|BOOT|MIX|QEMU_MIN)_[A-Z_0-9]+=[-a-z0-9 ]+$')
 	[ "${THESIS_QEMU:-1}" = 0 ] && knobs+=(THESIS_QEMU=0)
 	# Room for the thesis's populations: QEMU takes ~50 MB per VM here.
 	mem=${THESIS_NESTED_MEM:-$([ "$SCALE" = quick ] && echo 2048 || echo 8192)}

@@ -19,7 +19,10 @@ scale_set() { # NAME QUICK FULL [FULL_ON_NESTED_TCG]
 # 1. sizes: resolution of the smallest -m search, KiB per type
 scale_set SIZES_STEP_L4 256 64
 scale_set SIZES_STEP_BM 4096 1024
-scale_set SIZES_STEP_TCL 8192 1024
+scale_set SIZES_STEP_TCL 0 1024 # 0: no search, only the type's own RAM is tried
+# how long one probe may take to print its lap line (s): a slower guest counts as not fitting
+scale_set FITS_LIMIT_S 30 40
+scale_set FITS_LIMIT_TCL_S 60 120
 # 2. footprint: population sizes per type, and the idle settle before reading memory (s)
 scale_set FOOT_N_L4 "3" "10 100"
 scale_set FOOT_N_BM "3" "10 100"
@@ -29,13 +32,14 @@ scale_set FOOT_SETTLE_S 3 20
 scale_set PAT_TYPES "l4" "l4" "l4"
 scale_set PAT_VMS 2 10
 scale_set PAT_STAGGER_S 1 5
-scale_set PAT_WINDOW_S 8 200
-scale_set PAT_N_DELTA -18 0 -4
+scale_set PAT_WINDOW_S 6 200
+scale_set PAT_MARGIN_S 3 15 # after the last window ends: the last guest's boot
+scale_set PAT_N_DELTA -10 0 -4
 scale_set PAT_SLEEP_DIV 10 1 # quick: the thesis's sleeps / 10 (2, 4, 0.5 s)
 # 4. scaling: total laps, fib(n), population sizes (both VMMs), then tinyvmm alone
 scale_set SCAL_TYPES "l4" "l4" "l4"
-scale_set SCAL_LAPS 16 1536
-scale_set SCAL_N 22 40 28
+scale_set SCAL_LAPS 32 1536
+scale_set SCAL_N 30 40 28
 scale_set SCAL_SIZES "2 4" "4 8 16 32 64"
 scale_set SCAL_TV_SIZES "8" "128 256 512 1000"
 # 5. boot: guests per type
@@ -48,6 +52,8 @@ scale_set MIX_DURATION_S 25 600
 scale_set MIX_N 22 24
 scale_set MIX_TCL 2 10
 scale_set MIX_BM 2 10
+# QEMU's machine types tried (each type's own list is narrowed to these)
+scale_set QEMU_MACHINES "pc" "pc microvm"
 # QEMU processes start only while MemAvailable stays above this (MiB): what fits is reported
 scale_set QEMU_MIN_FREE_MB 200 300
 

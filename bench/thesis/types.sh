@@ -35,12 +35,15 @@ type_files() { # TYPE: every file the experiments boot
 	tcl) echo "$BUILD/guests/tcl/vmlinux $BUILD/guests/tcl/vmlinuz $BUILD/guests/tcl/core.gz" ;;
 	esac
 }
-# Why TYPE cannot run here, or nothing when it can.
+# Why TYPE cannot run here, or nothing when it can (needs HOST).
 type_missing() { # TYPE
 	local f
 	for f in $(type_files "$1") $(type_image "$1"); do
-		[ -e "$f" ] || { echo "not built ($f is missing)"; return; }
+		[ -e "$f" ] || { echo "not built (${f/#$BUILD/build} is missing)"; return; }
 	done
+	# kvm_pvm delivers a guest's SYSCALL at LSTAR still in user mode (guests/tcl/README.md)
+	[ "$1" = tcl ] && [ "${HOST:-}" = kvm_pvm ] && echo "cannot run here: on kvm_pvm Linux reaches \"Run /init\" and no further"
+	return 0
 }
 
 # The boot path both VMMs use, in words for the report.
@@ -83,7 +86,11 @@ type_run_args() { # TYPE
 # no report port, so the app travels the way the guest reads it without one: the root
 # task's module line (l4), the kernel command line (tcl). Reports go to /dev/null in tcl:
 # its app's port probe crashes under QEMU (see README.md).
-type_qemu_machines() { case $1 in l4) echo "pc microvm" ;; bm) echo "pc" ;; tcl) echo "pc microvm" ;; esac; }
+type_qemu_machines() { # TYPE: the machine types that may boot it, as far as the scale tries them
+	local m all
+	case $1 in l4 | tcl) all="pc microvm" ;; *) all="pc" ;; esac
+	for m in $all; do [[ " ${QEMU_MACHINES:-pc microvm} " == *" $m "* ]] && echo "$m"; done
+}
 type_qemu_args() { # TYPE APP
 	local l4=$BUILD/guests/l4 t=$BUILD/guests/tcl w out=""
 	case $1 in
