@@ -64,6 +64,9 @@ exp_boot() {
 			continue
 		fi
 		n=$(boot_n "$type")
+		if [ "$SCALE" = full ] && [ "$n" != 100 ]; then
+			csv_row boot_notes.csv "$HOST,$type,,$n,$(q "$type: $n guests per VMM on $HOST, not 100 (scale.sh BOOT_N_${type^^}): each boot costs seconds of emulated CPU here")"
+		fi
 		csv_row boot_notes.csv "$HOST,$type,tinyvmm,$n,"
 		boot_tinyvmm "$type" "$n"
 		[ -n "$QEMU" ] && type_qemu_app "$type" || continue

@@ -83,11 +83,12 @@ scal_qemu() { # MACHINE TYPE N
 		STARTED=$i
 	done
 	[ -n "$WHY" ] && fail "scaling: $n guests under QEMU -M $m: $WHY"
-	done_n=$(wait_marked " laps of fib(" "$STARTED" "$dir" $((sleep_s + 1800)) "$n guests (QEMU -M $m)")
+	# the result line is the only one with "fib(N) =": the first line names the laps too
+	done_n=$(wait_marked ") = " "$STARTED" "$dir" $((sleep_s + 1800)) "$n guests (QEMU -M $m)")
 	qemu_stop_all
 	sampler_stop
 	[ "$done_n" -eq "$n" ] || fail "scaling: $done_n of $n guests under QEMU -M $m printed their laps' time"
-	awk -v l0="$l0" '/^[0-9.]+ context: [0-9]+ laps of fib/ {
+	awk -v l0="$l0" '/^[0-9.]+ context: [0-9]+ laps of fib\([0-9]+\) = / {
 			g = FILENAME; sub(/.*\//, "", g); sub(/\.log$/, "", g)
 			t = $1 - l0 / 1000; printf "%s,%.3f,%.3f,%d\n", g, t - $(NF - 1) / 1000, t, $3 }' "$dir"/*.log |
 		scal_row "$type" "qemu-$m" "$n" "$sleep_s" "$WORK/trace.csv" "$l0" "$s0" | while IFS= read -r x; do csv_row scaling.csv "$x"; done

@@ -64,7 +64,8 @@ else
 	host=nested-tcg
 	echo "thesis: no usable /dev/kvm here: the experiments run inside a QEMU TCG VM that emulates"
 	echo "        AMD-V (tests/nested/run.sh); figures from there are RELATIVE (host kind nested-tcg)"
-	extra=("$T" "$(readlink -f /bin/bash)")
+	bash_bin=$(readlink -f /bin/bash) # /usr/bin/bash: the VM's own /bin is busybox's
+	extra=("$T" "$bash_bin")
 	if [ "${THESIS_QEMU:-1}" != 0 ]; then
 		qemu=$(readlink -f "$(command -v qemu-system-x86_64)") || die "qemu-system-x86_64 is not installed (scripts/bench-packages.txt), or set THESIS_QEMU=0"
 		pfx=$(dirname "$(dirname "$qemu")")
@@ -87,7 +88,7 @@ else
 		log=$NEW/console.$attempt.log
 		echo "thesis: nested VM run $attempt ($mem MiB), experiments: $left"
 		NESTED_EXTRA="${extra[*]}" TINYVMM_NESTED_MEM=$mem TINYVMM_NESTED_TIMEOUT=${THESIS_NESTED_TIMEOUT:-9000} \
-			stdbuf -oL -eL tests/nested/run.sh "$B" env "${knobs[@]}" /bin/bash "$T/measure.sh" --host nested-tcg \
+			stdbuf -oL -eL tests/nested/run.sh "$B" env "${knobs[@]}" "$bash_bin" "$T/measure.sh" --host nested-tcg \
 			--build /payload/build --out /tmp/thesis --scale "$SCALE" --experiments "$left" --emit </dev/null 2>&1 |
 			tee "$log" | show
 		rc=${PIPESTATUS[0]}
@@ -118,6 +119,7 @@ else
 		cat "$log" >>"$NEW/console.log" && rm -f "$log"
 		[ "$rc" = 124 ] || break # only a frozen VM is tried again
 	done
+	[ -s "$DATA/failures.csv" ] || echo "host,experiment,reason" >"$DATA/failures.csv"
 	for e in $left; do
 		echo "$host,$e,\"the nested VM ended before this experiment finished (tests/nested/run.sh status $rc; see console.log)\"" >>"$DATA/failures.csv"
 	done
