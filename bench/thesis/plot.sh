@@ -57,7 +57,8 @@ set style fill solid 0.8 border -1
 set ylabel 'KiB (log)'
 set logscale y
 set yrange [100:*]
-plot '$f.csv' every ::1 using 2:xtic(1) title 'tinyvmm', '' every ::1 using 3 title 'qemu-pc', '' every ::1 using 4 title 'qemu-microvm', '' every ::1 using 5 title 'thesis (QEMU, 2012)'
+set datafile columnheaders
+plot '$f.csv' using 2:xtic(1) title 'tinyvmm', '' using 3 title 'qemu-pc', '' using 4 title 'qemu-microvm', '' using 5 title 'thesis (QEMU, 2012)'
 GP
 }
 
@@ -79,7 +80,8 @@ set style fill solid 0.8 border -1
 set ylabel 'MiB per VM'
 set xtics rotate by -30
 set key inside left top
-plot '$f.csv' every ::1 using 3:xtic(1) title 'MemAvailable drop / N', '' every ::1 using 4 title 'PSS / N', '' every ::1 using 5 title 'thesis (QEMU, 2012)'
+set datafile columnheaders
+plot '$f.csv' using 3:xtic(1) title 'MemAvailable drop / N', '' using 4 title 'PSS / N', '' using 5 title 'thesis (QEMU, 2012)'
 GP
 }
 
@@ -128,6 +130,8 @@ fig_scaling() {
 		echo "set output '$f.png'"
 		echo "set multiplot layout 2,1 title 'Scaling: the same laps of fib(n) split over N VMs ($host)'"
 		echo "set logscale x 2"
+		# both panels over the same VM counts, so their points line up
+		awk -F, 'NR > 1 { if (lo == "" || $4 < lo) lo = $4; if ($4 > hi) hi = $4 } END { printf "set xrange [%g:%g]\n", lo / 1.3, hi * 1.3 }' $f.csv
 		echo "set key inside left top"
 		echo "set ylabel 'time to finish all laps (s)'"
 		local p1="plot" p2="plot"
@@ -142,6 +146,7 @@ fig_scaling() {
 plot [1:2] -1 notitle"
 		echo "${p1%,}"
 		echo "set ylabel 'host CPU during the laps (% of all cores)'"
+		echo "set key inside right bottom"
 		echo "set xlabel 'VMs'"
 		echo "set yrange [0:105]"
 		echo "${p2%,}"
@@ -156,7 +161,8 @@ fig_boot() {
 	# per type and VMM: sorted times with their cumulative share
 	awk -F, 'NR > 1 { print $2 " " $3 "," $5 }' boot.csv | sort -t, -k1,1 -k2,2g |
 		awk -F, 'BEGIN { print "series,first_line_ms,share" } { n[$1]++; r[NR] = $0; s[NR] = $1 }
-			END { for (i = 1; i <= NR; i++) { c[s[i]]++; split(r[i], a, ","); printf "%s,%s,%.4f\n", a[1], a[2], c[s[i]] / n[s[i]] } }' >$f.csv
+			END { for (i = 1; i <= NR; i++) { split(r[i], a, ","); if (!c[s[i]]) printf "%s,%s,0\n", a[1], a[2]
+				c[s[i]]++; printf "%s,%s,%.4f\n", a[1], a[2], c[s[i]] / n[s[i]] } }' >$f.csv
 	series=$(awk -F, 'NR > 1 { print $1 }' $f.csv | awk '!s[$0]++')
 	[ -n "$series" ] || { missing $f "no guest reached its first line"; rm -f $f.csv; return; }
 	echo "$series" >$f.series
@@ -189,7 +195,7 @@ $COMMON
 set terminal pngcairo size 1000,900 font 'DejaVu Sans,10' noenhanced
 set output '$f.png'
 set multiplot layout 2,2 title 'Mixed population in one tinyvmm ($host)'
-set key inside right bottom
+set key inside right center
 set xlabel 's'
 set ylabel 'CPU % (all cores)'
 set y2label 'VMs'
@@ -206,7 +212,9 @@ set style data histograms
 set style fill solid 0.8 border -1
 set ylabel 'vCPU seconds (all guests of the type)'
 unset xlabel
-plot '${f}_types.csv' every ::1 using 2:xtic(1) title 'vCPU time per type'
+set datafile columnheaders
+set key inside right top
+plot '${f}_types.csv' using 2:xtic(1) title 'vCPU time per type'
 unset multiplot
 GP
 }
