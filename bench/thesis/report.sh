@@ -85,6 +85,35 @@ if [ "$(awk -F, 'NR > 1 && $2 == "setup"' failures.csv 2>/dev/null | wc -l)" -gt
 	echo
 fi
 
+# --- the main findings, each computed from the tables below ----------------------------------------
+echo "## Main findings"
+echo
+{
+	# footprint: at each N where both VMMs ran, QEMU's per-guest memory over tinyvmm's
+	awk -F, 'NR > 1 && $6 != "" && $6 > 0 { m[$2, $4, $3] = $6; p[$2, $4, $3] = $7; k[$2 SUBSEP $4] = 1 }
+		END { for (x in k) { split(x, a, SUBSEP); t = a[1]; n = a[2]
+			if (((t, n, "tinyvmm") in m) && ((t, n, "qemu-pc") in m))
+				printf "- **Footprint, %s at N = %s:** %.2f MiB per idle guest under tinyvmm, %.2f MiB under QEMU -M pc (MemAvailable drop; %.1fx), PSS %.2f vs %.2f MiB (%.1fx).\n",
+					t, n, m[t, n, "tinyvmm"] / 1024, m[t, n, "qemu-pc"] / 1024, m[t, n, "qemu-pc"] / m[t, n, "tinyvmm"],
+					p[t, n, "tinyvmm"] / 1024, p[t, n, "qemu-pc"] / 1024, (p[t, n, "tinyvmm"] > 0 ? p[t, n, "qemu-pc"] / p[t, n, "tinyvmm"] : 0) } }' footprint.csv 2>/dev/null | sort
+	# bursts per pattern against the thesis's 9/4/25
+	awk -F, 'NR > 1 && $10 != "" { b[$4] = b[$4] (b[$4] == "" ? "" : ", ") $3 " " $10; w[$4] = $8; th[$4] = $14; n[$4] = $5 }
+		END { for (p in b) printf "- **Pattern %s** (fib(%s), %s s window): bursts per guest %s; the thesis counted %s.\n", p, n[p], w[p], b[p], th[p] }' pattern_bursts.csv 2>/dev/null | sort
+	# scaling: the first and last population each VMM finished
+	awk -F, 'NR > 1 && $10 != "" { v = $3; if (!(v in lo) || $4 + 0 < lo[v]) { lo[v] = $4 + 0; tl[v] = $10 } if ($4 + 0 > hi[v]) { hi[v] = $4 + 0; th[v] = $10 } }
+		END { for (v in lo) if (hi[v] > lo[v]) printf "- **Scaling, %s:** the same laps took %.1f s on %d VMs and %.1f s on %d VMs (%+.0f%%).\n", v, tl[v], lo[v], th[v], hi[v], 100 * (th[v] - tl[v]) / tl[v] }' scaling.csv 2>/dev/null | sort
+	# boot medians
+	awk -F, 'NR > 1 { k = $2 " under " $3; v[k, ++n[k]] = $5 + 0 }
+		END { for (k in n) { m = n[k]; for (i = 1; i <= m; i++) a[i] = v[k, i]
+			for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			printf "- **Boot, %s:** median %.0f ms from launch to the first app line (%d guests).\n", k, a[int((m + 1) / 2)], m } }' boot.csv 2>/dev/null | sort
+	awk -F, 'NR > 1 { n++; if ($3 > mv) mv = $3; c += $4; if ($5 > mm) mm = $5; e += $6; last = $2 }
+		END { if (n) printf "- **Mixed population:** up to %d guests in one tinyvmm, sampled for %.0f s; host CPU %.1f %% on average, %.0f MiB of memory used at the peak, %.0f exits to user space per second.\n", mv, last, c / n, mm / 1024, e / n }' mixed_stats.csv 2>/dev/null
+} | grep . || echo "- Nothing was measured: see the sections below."
+echo
+echo "These are $host figures; the section above says what they can and cannot show."
+echo
+
 # --- 1 -----------------------------------------------------------------------------------------------
 cat <<'EOF'
 ## 1. Image sizes and the smallest RAM (sections 5.1.5 and 6)
