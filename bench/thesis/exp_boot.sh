@@ -17,7 +17,7 @@ boot_tinyvmm() { # TYPE N
 	step "$n $type guests, tinyvmm"
 	TYPE=$type tv_pop "boot$type" "$dir" "${args[@]}" -n "$n" -m "$(type_mem "$type")" \
 		--app "$BOOT_APP" --overcommit --min-free 64M --log-cap 4K
-	ran=$(tv_wait "boot$type" "$n" 1 $((60 + n * 10)) "$n $type guests booting (tinyvmm)")
+	ran=$(tv_wait "boot$type" "$n" 1 $((60 + n * $(type_boot_s "$type"))) "$n $type guests booting (tinyvmm)")
 	tv_stop "$dir"
 	[ "$ran" -ge "$n" ] || fail "boot: $ran of $n $type guests reached their first line under tinyvmm"
 	awk "$CSV_AWK"'NR == 1 { csv_header($0); next } { csv_split($0, f); if (f[col["app_start_ms"]] != "")
@@ -40,7 +40,7 @@ boot_qemu() { # MACHINE TYPE N
 		qemu_start "$m" "$type" "$(type_mem "$type")" "app=$BOOT_APP" "$name" "$dir/$name.log"
 		STARTED=$i
 	done
-	ran=$(wait_marked "$BOOT_MARK" "$STARTED" "$dir" $((60 + n * 10)) "$n $type guests booting (QEMU -M $m)")
+	ran=$(wait_marked "$BOOT_MARK" "$STARTED" "$dir" $((60 + n * $(type_boot_s "$type"))) "$n $type guests booting (QEMU -M $m)")
 	qemu_stop_all
 	[ -n "$WHY" ] && fail "boot: QEMU -M $m, $type: $WHY"
 	if [ "$ran" -lt "$STARTED" ]; then

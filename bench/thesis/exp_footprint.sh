@@ -17,7 +17,7 @@ foot_tinyvmm() { # TYPE N
 	step "$n idle $type guests in one tinyvmm"
 	TYPE=$type tv_pop "foot$type" "$dir" "${args[@]}" -n "$n" -m "$(type_mem "$type")" \
 		--app "$FOOT_APP" --overcommit --min-free 64M --log-cap 4K
-	ran=$(tv_wait "foot$type" "$n" 1 $((60 + n * 10)) "$n idle $type guests (tinyvmm)")
+	ran=$(tv_wait "foot$type" "$n" 1 $((60 + n * $(type_boot_s "$type"))) "$n idle $type guests (tinyvmm)")
 	sleep "$FOOT_SETTLE_S"
 	avail1=$(memavail_kb)
 	pss=$(pss_kb "$TV_PID")
@@ -37,7 +37,7 @@ foot_qemu() { # MACHINE TYPE N
 	avail0=$(memavail_kb)
 	step "$n idle $type guests, one QEMU -M $m each"
 	QEMU_PLAIN_SERIAL=1 qemu_fleet "$m" "$type" "$(type_mem "$type")" "app=$FOOT_APP" "$n" "$dir"
-	ran=$(wait_marked "$FOOT_MARK" "$STARTED" "$dir" $((60 + n * 10)) "$n idle $type guests (QEMU -M $m)")
+	ran=$(wait_marked "$FOOT_MARK" "$STARTED" "$dir" $((60 + n * $(type_boot_s "$type"))) "$n idle $type guests (QEMU -M $m)")
 	sleep "$FOOT_SETTLE_S"
 	avail1=$(memavail_kb)
 	for p in $QEMU_PIDS; do

@@ -1,7 +1,8 @@
 # bench/thesis/exp_patterns.sh: experiment 3 (sections 4.2, 4.4): usage patterns A, B, C on 10 VMs started 5 s apart; the 1 Hz host CPU trace, bursts per window and per-lap times (sourced).
 #
 # Bursts are counted per guest from its own lap lines: the laps that began within its first
-# PAT_WINDOW_S seconds after its app started (the thesis counted bursts over 200 one-second
+# PAT_WINDOW_S seconds after its app started (the run lasts until every guest has had its
+# whole window; a guest whose window was still cut short is left out of the count) (the thesis counted bursts over 200 one-second
 # samples of one VM: A 9, B 4, C 25). A lap's start is its end (the host's stamp) minus the
 # time the guest itself printed for it.
 # shellcheck shell=bash
@@ -19,27 +20,40 @@ pat_rows() { # PREFIX < rows
 	awk -v pre="$1" '{ print pre "," $0 }'
 }
 
+# Runs until every guest's window is whole: all PAT_VMS guests printed their app's first
+# line, and the last of them PAT_WINDOW_S + PAT_MARGIN_S seconds ago; at most PAT_CAP_X
+# times the planned length (a guest that never starts cannot hold the run forever). Sets
+# PAT_END_S, the run's end in seconds after L0.
+pat_wait() { # LOG_DIR L0_MS WHAT
+	local planned all_at="" n cap
+	planned=$((PAT_STAGGER_S * (PAT_VMS - 1) + PAT_WINDOW_S + PAT_MARGIN_S))
+	cap=$((planned * PAT_CAP_X))
+	while :; do
+		sleep 2
+		n=$(count_marked "then sleep" "$1"/*.log)
+		[ "$n" -ge "$PAT_VMS" ] && [ -z "$all_at" ] && all_at=$(now_ms)
+		[ -n "$all_at" ] && [ $(($(now_ms) - all_at)) -ge $(((PAT_WINDOW_S + PAT_MARGIN_S) * 1000)) ] && break
+		[ $(($(now_ms) - $2)) -ge $((cap * 1000)) ] && break
+		live "$3: $((($(now_ms) - $2) / 1000)) s, $n of $PAT_VMS guests started their app (planned ${planned} s)"
+	done
+	PAT_END_S=$((($(now_ms) - $2) / 1000))
+}
+
 pat_tinyvmm() { # TYPE PATTERN
 	local type=$1 p=$2 dir=$WORK/pat-tv app s0 l0 dur
 	local -a args
 	rm -rf "$dir"
 	app=$(pat_app "$p")
 	mapfile -t args < <(type_pop_args "$type")
-	dur=$((PAT_STAGGER_S * (PAT_VMS - 1) + PAT_WINDOW_S + PAT_MARGIN_S))
-	step "pattern $p: $PAT_VMS $type guests, tinyvmm, ${dur} s"
+	step "pattern $p: $PAT_VMS $type guests, tinyvmm"
 	sampler_start "$WORK/trace.csv"
 	s0=$(now_ms)
 	sleep 2
 	l0=$(now_ms)
 	TYPE=$type tv_pop "pat$p" "$dir" "${args[@]}" -n "$PAT_VMS" -m "$(type_mem "$type")" \
-		--app "$app" --stagger "$PAT_STAGGER_S" --duration "$dur" --overcommit --min-free 64M
-	local t=0
-	while kill -0 "$TV_PID" 2>/dev/null; do
-		sleep 5
-		t=$((t + 5))
-		live "pattern $p (tinyvmm): ${t} of ${dur} s, $(tv_count "pat$p" 1) of $PAT_VMS guests past lap 1"
-	done
-	wait "$TV_PID" || fail "pattern $p: tinyvmm pop ended with status $?: $(tail -n 2 "$dir/pop.log" | tr '\n' ' ')"
+		--app "$app" --stagger "$PAT_STAGGER_S" --overcommit --min-free 64M
+	pat_wait "$dir/logs" "$l0" "pattern $p (tinyvmm)"
+	tv_stop "$dir"
 	sampler_stop
 	sampler_rows "$WORK/trace.csv" "$s0" "$l0" "$HOST,$type,tinyvmm,$p" | while IFS= read -r r; do csv_row pattern_trace.csv "$r"; done
 	# laps: the host's stamps from the results, the guest's own times from its serial log
@@ -77,17 +91,13 @@ pat_qemu() { # MACHINE TYPE PATTERN
 	local m=$1 type=$2 p=$3 dir=$WORK/pat-q app s0 l0 dur
 	rm -rf "$dir" && mkdir -p "$dir"
 	app=$(pat_app "$p")
-	dur=$((PAT_STAGGER_S * (PAT_VMS - 1) + PAT_WINDOW_S + PAT_MARGIN_S))
-	step "pattern $p: $PAT_VMS $type guests, one QEMU -M $m each, ${dur} s"
+	step "pattern $p: $PAT_VMS $type guests, one QEMU -M $m each"
 	sampler_start "$WORK/trace.csv"
 	s0=$(now_ms)
 	sleep 2
 	l0=$(now_ms)
 	qemu_fleet "$m" "$type" "$(type_mem "$type")" "app=$app" "$PAT_VMS" "$dir" "$PAT_STAGGER_S"
-	while [ $(($(now_ms) - l0)) -lt $((dur * 1000)) ]; do
-		sleep 5
-		live "pattern $p (QEMU -M $m): $((($(now_ms) - l0) / 1000)) of ${dur} s, $(count_marked " lap 1 " "$dir"/*.log) of $STARTED guests past lap 1"
-	done
+	pat_wait "$dir" "$l0" "pattern $p (QEMU -M $m)"
 	qemu_stop_all
 	sampler_stop
 	[ -n "$WHY" ] && fail "pattern $p under QEMU -M $m: $WHY"
@@ -110,7 +120,8 @@ pat_qemu() { # MACHINE TYPE PATTERN
 pat_summary() { # TYPE VMM PATTERN
 	local app
 	app=$(pat_app "$3")
-	awk -F, -v type="$1" -v vmm="$2" -v p="$3" -v w="$PAT_WINDOW_S" -v starts="$WORK/starts" \
+	awk -v pre="$HOST,$1,$2,$3" '{ print pre "," $0 }' "$WORK/starts" | while IFS= read -r r; do csv_row pattern_starts.csv "$r"; done
+	awk -F, -v type="$1" -v vmm="$2" -v p="$3" -v w="$PAT_WINDOW_S" -v starts="$WORK/starts" -v end="$PAT_END_S" \
 		-v pre="$HOST,$1,$2,$3,$(echo "$app" | sed 's/.* n=\([0-9]*\).*/\1/'),$(echo "$app" | sed 's/.*sleep=//'),$PAT_VMS,$PAT_WINDOW_S" \
 		-v thesis="$(thesis_bursts "$3")" '
 		BEGIN { while ((getline l < starts) > 0) { split(l, a, ","); st[a[1]] = a[2] } }
@@ -120,12 +131,13 @@ pat_summary() { # TYPE VMM PATTERN
 			lap[++nl] = $9
 		}
 		END {
-			ng = 0
-			for (g in st) { v[++ng] = b[g] + 0 }
-			if (!ng) { print pre ",0,,,,," thesis; exit }
+			ng = 0; ns = 0
+			# a guest whose window the run cut short would be counted low: left out
+			for (g in st) { ns++; if (st[g] + w <= end) v[++ng] = b[g] + 0 }
+			if (!ng) { print pre "," ns ",0,,,,," thesis; exit }
 			for (i = 1; i <= ng; i++) for (j = i + 1; j <= ng; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
 			for (i = 1; i <= nl; i++) for (j = i + 1; j <= nl; j++) if (lap[j] < lap[i]) { t = lap[i]; lap[i] = lap[j]; lap[j] = t }
-			printf "%s,%d,%s,%d,%d,%s,%s\n", pre, ng, (ng % 2 ? v[(ng + 1) / 2] : (v[ng / 2] + v[ng / 2 + 1]) / 2), v[1], v[ng],
+			printf "%s,%d,%d,%s,%d,%d,%s,%s\n", pre, ns, ng, (ng % 2 ? v[(ng + 1) / 2] : (v[ng / 2] + v[ng / 2 + 1]) / 2), v[1], v[ng],
 				(nl ? lap[int((nl + 1) / 2)] : ""), thesis
 		}' "$OUT/pattern_laps.csv"
 }
@@ -134,11 +146,12 @@ exp_patterns() {
 	local type p why vmm
 	csv_new pattern_trace.csv "host,type,vmm,pattern,t_s,cpu_total,cpu_user,cpu_sys,mem_used_kb"
 	csv_new pattern_laps.csv "host,type,vmm,pattern,guest,lap,start_s,end_s,fib_ms"
-	csv_new pattern_bursts.csv "host,type,vmm,pattern,n,sleep,vms,window_s,guests_started,bursts_median,bursts_min,bursts_max,lap_ms_median,thesis_bursts"
+	csv_new pattern_bursts.csv "host,type,vmm,pattern,n,sleep,vms,window_s,guests_started,guests_full_window,bursts_median,bursts_min,bursts_max,lap_ms_median,thesis_bursts"
+	csv_new pattern_starts.csv "host,type,vmm,pattern,guest,app_start_s"
 	for type in $PAT_TYPES; do
 		why=$(type_missing "$type")
 		if [ -n "$why" ]; then
-			for p in A B C; do csv_row pattern_bursts.csv "$HOST,$type,,$p,,,,,,,,,,$(thesis_bursts $p)"; done
+			for p in A B C; do csv_row pattern_bursts.csv "$HOST,$type,,$p,,,,,,,,,,,$(thesis_bursts $p)"; done
 			fail "patterns: $type: $why"
 			continue
 		fi

@@ -97,7 +97,8 @@ echo
 					t, n, m[t, n, "tinyvmm"] / 1024, m[t, n, "qemu-pc"] / 1024, m[t, n, "qemu-pc"] / m[t, n, "tinyvmm"],
 					p[t, n, "tinyvmm"] / 1024, p[t, n, "qemu-pc"] / 1024, (p[t, n, "tinyvmm"] > 0 ? p[t, n, "qemu-pc"] / p[t, n, "tinyvmm"] : 0) } }' footprint.csv 2>/dev/null | sort
 	# bursts per pattern against the thesis's 9/4/25
-	awk -F, 'NR > 1 && $10 != "" { b[$4] = b[$4] (b[$4] == "" ? "" : ", ") $3 " " $10; w[$4] = $8; th[$4] = $14; n[$4] = $5 }
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["bursts_median"] != "" { p = $4; b[p] = b[p] (b[p] == "" ? "" : ", ") $3 " " $c["bursts_median"]; w[p] = $8; th[p] = $c["thesis_bursts"]; n[p] = $5 }
 		END { for (p in b) printf "- **Pattern %s** (fib(%s), %s s window): bursts per guest %s; the thesis counted %s.\n", p, n[p], w[p], b[p], th[p] }' pattern_bursts.csv 2>/dev/null | sort
 	# scaling: the first and last population each VMM finished
 	awk -F, 'NR > 1 && $10 != "" { v = $3; if (!(v in lo) || $4 + 0 < lo[v]) { lo[v] = $4 + 0; tl[v] = $10 } if ($4 + 0 > hi[v]) { hi[v] = $4 + 0; th[v] = $10 } }
@@ -182,9 +183,14 @@ started; a lap's start is the host's stamp on its line less the time the guest p
 so no graph has to be read.
 
 EOF
-table pattern_bursts.csv 'NR == 1 { print "| type | VMM | pattern | fib(n) | sleep | VMs | window | guests | bursts per guest: median (min–max) | lap, median ms (guest own) | thesis bursts |"; print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"; next }
-	{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $2, ($3 == "" ? "—" : $3), $4, ($5 == "" ? "—" : $5), ($6 == "" ? "—" : $6), ($7 == "" ? "—" : $7),
-		($8 == "" ? "—" : $8 " s"), ($9 == "" ? "—" : $9), ($10 == "" ? "—" : $10 " (" $11 "–" $12 ")"), ($13 == "" ? "—" : $13), $14 }'
+table pattern_bursts.csv 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
+		print "| type | VMM | pattern | fib(n) | sleep | VMs | window | guests started | with a whole window | bursts per guest: median (min–max) | lap, median ms (guest own) | thesis bursts |"
+		print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"; next }
+	function v(name) { return (name in c) ? $c[name] : "" }
+	function d(x) { return x == "" ? "—" : x }
+	{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $2, d($3), $4, d(v("n")), d(v("sleep")), d(v("vms")),
+		(v("window_s") == "" ? "—" : v("window_s") " s"), d(v("guests_started")), d(v("guests_full_window")),
+		(v("bursts_median") == "" ? "—" : v("bursts_median") " (" v("bursts_min") "–" v("bursts_max") ")"), d(v("lap_ms_median")), v("thesis_bursts") }'
 echo
 failures patterns
 for p in A B C; do figure "fig3_pattern_$p" "Pattern $p: host CPU % at 1 Hz, one panel per VMM, time from the first launch"; done

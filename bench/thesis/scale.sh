@@ -33,7 +33,8 @@ scale_set PAT_TYPES "l4" "l4" "l4"
 scale_set PAT_VMS 2 10
 scale_set PAT_STAGGER_S 1 5
 scale_set PAT_WINDOW_S 6 200
-scale_set PAT_MARGIN_S 3 15 # after the last window ends: the last guest's boot
+scale_set PAT_MARGIN_S 3 5 # after the last guest's window, for its last line
+scale_set PAT_CAP_X 3 2 # a run lasts at most this many times its planned length
 scale_set PAT_N_DELTA -10 0 -4
 scale_set PAT_SLEEP_DIV 10 1 # quick: the thesis's sleeps / 10 (2, 4, 0.5 s)
 # 4. scaling: total laps, fib(n), population sizes (both VMMs), then tinyvmm alone

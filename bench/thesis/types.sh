@@ -55,6 +55,10 @@ type_path() { # TYPE
 	esac
 }
 
+# How long to wait per guest of TYPE when N boot together before calling it a failure (s):
+# generous, for a loaded nested-tcg host; Linux boots take ~10x an L4 guest's there.
+type_boot_s() { case $1 in tcl) echo 40 ;; *) echo 10 ;; esac; }
+
 # RAM both VMMs give a guest, MiB (tinyvmm pop's defaults; the thesis gave QEMU more).
 type_mem() { case $1 in l4) echo 2 ;; bm) echo 16 ;; tcl) echo 32 ;; esac; }
 # The search range for the smallest -m, KiB: LOW known too small, HIGH expected to work.
