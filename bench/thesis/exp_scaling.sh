@@ -17,15 +17,15 @@ scal_sleep() { # VMM N: seconds to sleep before the laps, long enough for every 
 # Rows of one finished run -> scaling.csv; reads "guest,start_s,end_s,laps" lines on stdin.
 scal_row() { # TYPE VMM N SLEEP TRACE L0_MS S0_MS
 	awk -F, -v pre="$HOST,$1,$2,$3,$SCAL_LAPS,$SCAL_N,$4" -v trace="$5" -v off="$((($6 - $7)))" '
-		{ if (first == "" || $2 < first) first = $2; if ($3 > last) last = $3; g++; laps += $4 }
+		{ if (first == "" || $2 < first) first = $2; if ($2 > lstart) lstart = $2; if ($3 > last) last = $3; g++; laps += $4 }
 		END {
-			if (!g) { print pre ",0,0,,,"; exit }
+			if (!g) { print pre ",0,0,,,,"; exit }
 			# the host CPU over the laps, from the 1 Hz sampler (times after the sampler start)
 			while ((getline l < trace) > 0) {
 				split(l, f, ","); t = f[1] - off / 1000
 				if (f[1] != "t_s" && t >= first && t <= last) { s += f[2]; ns++ }
 			}
-			printf "%s,%d,%d,%.3f,%s,%.1f\n", pre, g, laps, last - first, (ns ? sprintf("%.1f", s / ns) : ""), ns
+			printf "%s,%d,%d,%.3f,%s,%.1f,%.3f\n", pre, g, laps, last - first, (ns ? sprintf("%.1f", s / ns) : ""), ns, lstart - first
 		}'
 }
 
@@ -96,7 +96,9 @@ scal_qemu() { # MACHINE TYPE N
 
 exp_scaling() {
 	local type n why
-	csv_new scaling.csv "host,type,vmm,vms,total_laps,n,sleep_s,guests_done,laps_done,time_to_finish_s,host_cpu_pct_mean,samples"
+	# start_spread_s: how far apart the guests began their laps (a boot slower than the sleep
+	# before the laps shows there, and stretches the time to finish)
+	csv_new scaling.csv "host,type,vmm,vms,total_laps,n,sleep_s,guests_done,laps_done,time_to_finish_s,host_cpu_pct_mean,samples,start_spread_s"
 	for type in $SCAL_TYPES; do
 		why=$(type_missing "$type")
 		if [ -n "$why" ]; then fail "scaling: $type: $why"; continue; fi
