@@ -98,6 +98,9 @@ exp_scaling() {
 	local type n why
 	# start_spread_s: how far apart the guests began their laps (a boot slower than the sleep
 	# before the laps shows there, and stretches the time to finish)
+	if [ "$SCALE" = full ] && [ "$SCAL_SIZES" != "4 8 16 32 64" ]; then
+		note "QEMU ran $SCAL_SIZES VMs here, not the thesis's 4 to 64 (scale.sh SCAL_SIZES); tinyvmm went on alone with $SCAL_TV_SIZES"
+	fi
 	csv_new scaling.csv "host,type,vmm,vms,total_laps,n,sleep_s,guests_done,laps_done,time_to_finish_s,host_cpu_pct_mean,samples,start_spread_s"
 	for type in $SCAL_TYPES; do
 		why=$(type_missing "$type")

@@ -22,6 +22,8 @@ fail() { # REASON: this experiment missed a figure; the report shows the reason 
 	echo "thesis [$EXP]: FAILED: $1" >&2
 	csv_row failures.csv "$HOST,$EXP,$(q "$1")"
 }
+# A remark the report shows under the experiment's section (what the scale left out, why).
+note() { csv_row notes.csv "$HOST,$EXP,$(q "$1")"; }
 # Progress goes to stderr: functions that answer on stdout ($(tv_wait ...)) print it too.
 step() { echo "THESIS-STEP $EXP: $*" >&2; }
 # A live line while a population runs: run.sh redraws it in place on a terminal.

@@ -54,6 +54,7 @@ done
 EXP=setup
 csv_new failures.csv "host,experiment,reason"
 csv_new commands.csv "experiment,vmm,type,command"
+csv_new notes.csv "host,experiment,note"
 csv_new timing.csv "host,experiment,seconds"
 csv_new environment.csv "host,scale,kernel,cpu,cpus,mem_total_kb,kvm_backend,tinyvmm,qemu,load_at_start"
 qv=""

@@ -15,6 +15,9 @@ host=${host:-unknown}
 AWK_REST='function rest(l, k,    i) { for (i = 0; i < k; i++) sub(/^[^,]*,/, "", l); gsub(/"/, "", l); return l }'
 table() { awk -F, "$AWK_REST $2" "$1" 2>/dev/null; }
 # the reasons an experiment missed figures, as a list
+notes() { # EXPERIMENT: what the scale left out here, and why
+	awk -F, -v e="$1" 'NR > 1 && $2 == e { sub(/^[^,]*,[^,]*,/, ""); gsub(/^"|"$/, ""); gsub(/""/, "\""); print "- **Note:** " $0 }' notes.csv 2>/dev/null
+}
 failures() { # EXPERIMENT
 	awk -F, -v e="$1" 'NR > 1 && $2 == e { sub(/^[^,]*,[^,]*,/, ""); gsub(/^"|"$/, ""); gsub(/""/, "\""); print "- **Not measured:** " $0 }' failures.csv 2>/dev/null
 }
@@ -133,6 +136,7 @@ table minmem.csv 'NR == 1 { print "| type | VMM | smallest -m | resolution | pro
 	{ note = rest($0, 7)
 	  printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, ($3 == "" ? "—" : $3), ($4 == "" ? "—" : sprintf("%d KiB (%.2f MiB)", $4, $4 / 1024)), ($5 == "" ? "—" : $5 " KiB"), ($6 == "" ? "—" : $6), ($7 == "" ? "—" : $7 " MB"), note }'
 echo
+notes sizes
 failures sizes
 figure fig1_minmem "Smallest RAM that runs pattern A, per type and VMM (KiB, log scale)"
 commands sizes
@@ -166,6 +170,7 @@ if [ -n "$ratios" ]; then
 	echo "$ratios"
 	echo
 fi
+notes footprint
 failures footprint
 figure fig2_footprint "Host memory per idle guest, MiB, beside the thesis's QEMU figure"
 commands footprint
@@ -192,6 +197,7 @@ table pattern_bursts.csv 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
 		(v("window_s") == "" ? "—" : v("window_s") " s"), d(v("guests_started")), d(v("guests_full_window")),
 		(v("bursts_median") == "" ? "—" : v("bursts_median") " (" v("bursts_min") "–" v("bursts_max") ")"), d(v("lap_ms_median")), v("thesis_bursts") }'
 echo
+notes patterns
 failures patterns
 for p in A B C; do figure "fig3_pattern_$p" "Pattern $p: host CPU % at 1 Hz, one panel per VMM, time from the first launch"; done
 commands patterns
@@ -213,6 +219,7 @@ EOF
 table scaling.csv 'NR == 1 { print "| type | VMM | VMs | laps (total) | fib(n) | sleep before | guests done | laps done | time to finish | host CPU (mean) | laps began within |"; print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"; next }
 	{ printf "| %s | %s | %s | %s | %s | %s s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8, $9, ($10 == "" ? "—" : sprintf("%.1f s", $10)), ($11 == "" ? "—" : $11 " %"), ($13 == "" ? "—" : sprintf("%.1f s", $13)) }'
 echo
+notes scaling
 failures scaling
 figure fig4_scaling "Time to finish all laps and host CPU against the number of VMs (log scale)"
 commands scaling
@@ -237,6 +244,7 @@ table boot.csv 'NR > 1 { k = $2 "," $3; v[k, ++n[k]] = $5; if (!(k in seen)) { s
 echo
 table boot_notes.csv 'NR > 1 && $5 != "" { n = rest($0, 4); print "- " n }'
 echo
+notes boot
 failures boot
 figure fig5_boot_cdf "Launch to the first app line: cumulative share of guests, per type and VMM"
 commands boot
@@ -266,6 +274,7 @@ table mixed_stats.csv 'NR > 1 { n++; if ($3 > maxv) maxv = $3; c += $4; e += $6;
 		print "|---:|---:|---:|---:|---:|---:|---:|"
 		printf "| %.0f | %d | %.1f %% | %.0f MiB | %.0f | %.1f MiB | %.1f MiB |\n", last, maxv, c / n, mm / 1024, e / n, rss / 1024, pss / 1024 }'
 echo
+notes mixed
 failures mixed
 figure fig6_mixed "Mixed population: host CPU and VMs running, memory used, exits/s over time; vCPU time per type"
 commands mixed

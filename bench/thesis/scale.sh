@@ -41,8 +41,11 @@ scale_set PAT_SLEEP_DIV 10 1 # quick: the thesis's sleeps / 10 (2, 4, 0.5 s)
 scale_set SCAL_TYPES "l4" "l4" "l4"
 scale_set SCAL_LAPS 32 1536
 scale_set SCAL_N 30 40 28
-scale_set SCAL_SIZES "2 4" "4 8 16 32 64"
-scale_set SCAL_TV_SIZES "8" "128 256 512 1000"
+# nested-tcg: QEMU's 32 VMs had not finished their laps after 8 minutes there (the QEMU
+# processes' own work under TCG starves the guests), so QEMU stops at 16 and tinyvmm
+# takes 32 and 64 on alone; the report says so.
+scale_set SCAL_SIZES "2 4" "4 8 16 32 64" "4 8 16"
+scale_set SCAL_TV_SIZES "8" "128 256 512 1000" "32 64 128 256 512 1000"
 # 5. boot: guests per type
 scale_set BOOT_N_L4 5 100
 scale_set BOOT_N_BM 5 100
