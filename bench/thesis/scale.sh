@@ -35,7 +35,7 @@ scale_set PAT_STAGGER_S 1 5
 scale_set PAT_WINDOW_S 6 200
 scale_set PAT_MARGIN_S 3 5 # after the last guest's window, for its last line
 scale_set PAT_CAP_X 3 2 # a run lasts at most this many times its planned length
-scale_set PAT_N_DELTA -10 0 -4
+scale_set PAT_N_DELTA -10 0 -6 # nested-tcg: at -4, 10 VMs of pattern C kept its one vCPU at 100 %
 scale_set PAT_SLEEP_DIV 10 1 # quick: the thesis's sleeps / 10 (2, 4, 0.5 s)
 # 4. scaling: total laps, fib(n), population sizes (both VMMs), then tinyvmm alone
 scale_set SCAL_TYPES "l4" "l4" "l4"
