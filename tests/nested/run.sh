@@ -63,7 +63,7 @@ cp /bin/busybox "$R/bin/busybox" || die "busybox-static is missing"
 for a in sh mount insmod ls cat poweroff mkdir echo dmesg grep; do ln -s busybox "$R/bin/$a"; done
 cp "$KDIR"/mod/*.ko "$R/mod/"
 cp -a "$BUILD" "$R/payload/build"
-rm -rf "$R/payload/build/obj" "$R/payload/build/bench"
+rm -rf "$R/payload/build/obj" "$R/payload/build/bench" "$R"/payload/build/thesis* "$R"/payload/build/.thesis-*
 # NESTED_EXTRA="/abs/path ...": more host files or directories (make bench: QEMU and its
 # firmware), copied to the same paths in the VM; their executables get their libraries too.
 extra=""
@@ -114,7 +114,7 @@ FREEZE_S=${TINYVMM_NESTED_FREEZE_S:-90}
 qemu_pid() { # the QEMU of this run (not the `timeout` in front of it), or nothing
 	local d
 	for d in /proc/[0-9]*; do
-		case $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) in
+		case $(tr '\0' ' ' 2>/dev/null <"$d/cmdline") in
 		"qemu-system-x86_64 "*"-initrd $WORK/initrd "*) echo "${d#/proc/}"; return ;;
 		esac
 	done
