@@ -131,7 +131,8 @@ echo "thesis: drawing the figures and writing the report"
 "$T/html.sh" "$NEW/report.md" >"$NEW/report.html" || die "html.sh failed"
 
 # Swap it in: OUT is a symbolic link to the finished run, replaced by one rename(2).
-runs=$(dirname "$OUT")/.thesis-runs
+# one runs directory per OUT: two reports side by side (THESIS_OUT) must not prune each other
+runs=$(dirname "$OUT")/.$(basename "$OUT")-runs
 mkdir -p "$runs" || die "cannot create $runs"
 final=$runs/$(date +%Y%m%d-%H%M%S)-$$
 mv "$NEW" "$final" || die "cannot move the new report into $runs"
