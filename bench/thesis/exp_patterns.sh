@@ -120,7 +120,8 @@ pat_qemu() { # MACHINE TYPE PATTERN
 pat_summary() { # TYPE VMM PATTERN
 	local app
 	app=$(pat_app "$3")
-	awk -v pre="$HOST,$1,$2,$3" '{ print pre "," $0 }' "$WORK/starts" | while IFS= read -r r; do csv_row pattern_starts.csv "$r"; done
+	# to stderr: this function answers with its row on stdout, and csv_row echoes what it writes
+	awk -v pre="$HOST,$1,$2,$3" '{ print pre "," $0 }' "$WORK/starts" | while IFS= read -r r; do csv_row pattern_starts.csv "$r"; done >&2
 	awk -F, -v type="$1" -v vmm="$2" -v p="$3" -v w="$PAT_WINDOW_S" -v starts="$WORK/starts" -v end="$PAT_END_S" \
 		-v pre="$HOST,$1,$2,$3,$(echo "$app" | sed 's/.* n=\([0-9]*\).*/\1/'),$(echo "$app" | sed 's/.*sleep=//'),$PAT_VMS,$PAT_WINDOW_S" \
 		-v thesis="$(thesis_bursts "$3")" '
