@@ -1,4 +1,4 @@
-# tinyvmm: one entry point: make, make test|run|guests|images|bench|setup|format|clean
+# tinyvmm: one entry point: make, make test|run|guests|images|bench|thesis|sanitize|tsan|fuzz|setup|format|clean
 
 SHELL   := /bin/bash
 CC      ?= cc
@@ -8,7 +8,10 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers -fno-strict-aliasing \
            -pthread -I. -I$(B)/gen -MMD -MP
-LDLIBS  := -pthread -luuid
+# make sanitize and make tsan build everything again into their own directories with these
+# (tests/safety.mk).
+CFLAGS  += $(SAN_CFLAGS)
+LDLIBS  := -pthread -luuid -lseccomp
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
 # Every build first makes sure the Debian packages it needs are present (installing them
@@ -36,7 +39,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 GUEST_ASM := $(wildcard tests/guests/*.asm)
 GUEST_BIN := $(GUEST_ASM:tests/guests/%.asm=$(B)/tests/guests/%)
 
-.PHONY: all test run bench setup format clean
+.PHONY: all test run bench thesis setup format clean
 all: $(B)/tinyvmm
 
 $(SETUP_STAMP): scripts/packages.txt scripts/setup.sh
@@ -73,7 +76,9 @@ $(B)/tests/run_tests: $(TEST_OBJ) $(B)/libtinyvmm.a
 # One Criterion binary holds every tier. Boot tests find tinyvmm and the guests through
 # TINYVMM_BUILD and skip, saying why, without /dev/kvm; tests/run_all.sh then runs them in
 # a nested KVM (QEMU emulating AMD-V) and prints the totals of both runs last.
+# boot_thesis runs make thesis at its quick scale: it needs QEMU and gnuplot too.
 test: $(B)/tinyvmm $(B)/tests/run_tests $(GUEST_BIN) $(TEST_DEPS)
+	scripts/setup.sh scripts/bench-packages.txt scripts/thesis-packages.txt
 	tests/run_all.sh $(B)
 
 # The default job: a small population of L4 guests with statistics (scripts/run-default.sh).
@@ -109,7 +114,16 @@ $(BENCH_BIN)/guests/pit_idle_%hz: bench/guests/pit_idle.asm tests/guests/lib.inc
 	@$(if $(Q),echo "  NASM    $< ($*Hz)")
 	$(Q)$(NASM) -f bin -I tests/guests/ -DHZ=$* -DTICKS=$$(($* * 3)) -o $@ $<
 
+# The thesis's chapters 4 and 5 regenerated: tables, plots and report.md/report.html in
+# build/thesis/, tinyvmm beside QEMU (bench/thesis/README.md). THESIS_SCALE=quick: a smoke run.
+thesis: $(B)/tinyvmm $(L4_GUEST) $(L4_IMAGE) $(TCL_GUEST) $(TCL_IMAGE)
+	scripts/setup.sh scripts/bench-packages.txt scripts/thesis-packages.txt
+	bench/thesis/run.sh $(B)
+
 setup: $(SETUP_STAMP)
+
+# make sanitize, make tsan and make fuzz: tests/safety.mk (after every TEST_DEPS is known).
+include tests/safety.mk
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -16,6 +16,7 @@
 #include "population/pop.h"
 #include "population/results.h"
 #include "vmm/kvm_host.h"
+#include "vmm/seccomp.h"
 #include "vmm/timer_service.h"
 
 static void usage(void)
@@ -94,6 +95,8 @@ struct pop_run {
 	bool kvm_open, timers_running;
 	struct kvm_host kvm;
 	struct timer_service ts;
+	struct sandbox sandbox;
+	bool sandbox_ready;
 };
 
 static int open_groups(struct pop_run *r)
@@ -214,6 +217,8 @@ static void release(struct pop_run *r)
 		timer_service_stop(&r->ts);
 	if (r->kvm_open)
 		kvm_host_close(&r->kvm);
+	if (r->sandbox_ready)
+		sandbox_free(&r->sandbox);
 	if (r->sig_fd >= 0)
 		close(r->sig_fd);
 	if (r->ctl_fd >= 0)
@@ -238,9 +243,16 @@ static int run(struct pop_run *r, const char *name)
 	}
 	r->kvm_open = true;
 	raise_fd_limit();
+	char serr[256];
+	if (sandbox_init(&r->sandbox, serr, sizeof(serr))) {
+		fprintf(stderr, "tinyvmm pop: seccomp: %s (TINYVMM_SECCOMP=off runs without)\n",
+			serr);
+		return TVMM_EXIT_HOST;
+	}
+	r->sandbox_ready = true;
 	int e = signals_setup(r) ? -errno : vcpu_signal_setup();
 	if (!e)
-		e = timer_service_start(&r->ts);
+		e = timer_service_start_confined(&r->ts, &r->sandbox);
 	if (e) {
 		fprintf(stderr, "tinyvmm pop: cannot start: %s\n", strerror(-e));
 		return TVMM_EXIT_HOST;
@@ -252,6 +264,7 @@ static int run(struct pop_run *r, const char *name)
 	    .logs_dir = r->spec.logs_dir,
 	    .log_cap = r->spec.log_cap_bytes,
 	    .ksm = r->spec.ksm,
+	    .sandbox = &r->sandbox,
 	};
 	struct pop *p = malloc(sizeof(*p));
 	if (!p || pop_init(p, &r->spec, r->files, &env, name, stderr, isatty(STDERR_FILENO))) {
@@ -263,6 +276,14 @@ static int run(struct pop_run *r, const char *name)
 	p->results = r->spec.results_path ? &r->results : NULL;
 	p->jsonl = r->spec.jsonl_path ? &r->jsonl : NULL;
 	p->prom_path = r->spec.prom_path;
+	/* from the first launch on, this thread (and the vCPU threads it starts) keeps to the
+	 * population thread's allow-list */
+	if ((e = sandbox_enter(&r->sandbox, SANDBOX_MANAGER))) {
+		fprintf(stderr, "tinyvmm pop: seccomp: %s\n", strerror(-e));
+		pop_fini(p);
+		free(p);
+		return TVMM_EXIT_HOST;
+	}
 	pop_run(p, r->sig_fd, r->ctl_fd);
 	int status = p->booted ? TVMM_EXIT_OK : TVMM_EXIT_HOST;
 	if (!p->booted && p->stop_reason[0] && !p->launch_stop[0])

@@ -23,6 +23,7 @@
 #include "devices/sink.h"
 #include "vmm/kvm_host.h"
 #include "vmm/platform/vga_text.h"
+#include "vmm/seccomp.h"
 #include "vmm/timer_service.h"
 #include "vmm/vm.h"
 #include "vmm/vm_firmware.h"
@@ -289,13 +290,28 @@ int run_cmd(int argc, char **argv)
 	struct timer_service ts;
 	/* before any thread starts: every thread inherits SIGINT/SIGTERM blocked */
 	struct run_watch watch = {.sig_fd = -1};
-	int r = run_watch_open(&watch);
+	struct sandbox *sandbox = calloc(1, sizeof(*sandbox)); /* 12 KiB of names */
+	char serr[256] = "";
+	int r = sandbox ? sandbox_init(sandbox, serr, sizeof(serr)) : -ENOMEM;
+	if (!r)
+		cfg.sandbox = sandbox;
+	if (!r)
+		r = run_watch_open(&watch);
 	if (!r)
 		r = vcpu_signal_setup();
 	if (!r)
-		r = timer_service_start(&ts);
+		r = timer_service_start_confined(&ts, sandbox);
+	bool timers = !r;
+	/* this thread keeps to the manager's allow-list from the first VM on */
+	if (!r)
+		r = sandbox_enter(sandbox, SANDBOX_MANAGER);
 	if (r) {
+		if (serr[0])
+			fprintf(stderr, "tinyvmm: seccomp: %s (TINYVMM_SECCOMP=off runs without)\n",
+				serr);
 		fprintf(stderr, "tinyvmm: cannot start: %s\n", strerror(-r));
+		if (timers)
+			timer_service_stop(&ts);
 		status = TVMM_EXIT_HOST;
 		goto out_watch;
 	}
@@ -312,6 +328,9 @@ int run_cmd(int argc, char **argv)
 	timer_service_stop(&ts);
 out_watch:
 	run_watch_close(&watch);
+	if (sandbox)
+		sandbox_free(sandbox);
+	free(sandbox);
 	free(kpath);
 	kvm_host_close(&kvm);
 out_report:

@@ -91,8 +91,9 @@ static int send_all(int fd, const char *p, size_t len, uint64_t deadline)
 	return 0;
 }
 
-/* Reads up to the first newline (or EOF); the request never exceeds CONTROL_REQUEST_MAX. */
-static int read_request(int fd, char *buf, size_t size, uint64_t deadline)
+/* Reads up to the first newline (or EOF); the request never exceeds CONTROL_REQUEST_MAX.
+ * *got is its length, NULs included. */
+static int read_request(int fd, char *buf, size_t size, uint64_t deadline, size_t *got)
 {
 	size_t len = 0;
 	for (;;) {
@@ -114,11 +115,22 @@ static int read_request(int fd, char *buf, size_t size, uint64_t deadline)
 		len += (size_t)n;
 		if (nl) {
 			*nl = '\0';
+			*got = (size_t)(nl - buf);
 			return 0;
 		}
+		*got = len;
 		if (n == 0)
 			return len ? 0 : -ENODATA;
 	}
+}
+
+/* Text only: words, blanks (tab, CR) and nothing below 0x20. */
+static bool printable(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
 }
 
 /* Splits the request at blanks in place; argv has room for every word. */
@@ -144,10 +156,14 @@ int control_serve_fd(int fd, unsigned timeout_ms, control_handler h, void *ctx)
 		return -ENOMEM;
 	struct control_reply out = {0};
 	char err[512] = "";
-	int r = read_request(fd, req, CONTROL_REQUEST_MAX + 1, deadline);
+	size_t len = 0;
+	int r = read_request(fd, req, CONTROL_REQUEST_MAX + 1, deadline, &len);
 	int status = -1;
 	if (r == -E2BIG) {
 		snprintf(err, sizeof(err), "request longer than %u bytes", CONTROL_REQUEST_MAX);
+	} else if (r == 0 && !printable(req, len)) {
+		/* a NUL would cut the request short unseen, other controls are nobody's words */
+		snprintf(err, sizeof(err), "malformed request: control characters in the line");
 	} else if (r) {
 		free(req);
 		return r; /* nobody to answer */
@@ -182,6 +198,20 @@ int control_accept(int listen_fd, control_handler h, void *ctx)
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	/* Only the population's owner may control it, whatever the directory's or the socket's
+	 * modes let through (a TINYVMM_CONTROL_DIR anyone can enter, a umask of 0): the
+	 * kernel's word on who connected, not the file system's. */
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) || clen != sizeof(cred) ||
+	    cred.uid != geteuid()) {
+		static const char refused[] =
+		    "error permission denied: only the population's owner may control it\n";
+		ssize_t w = send(fd, refused, sizeof(refused) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		(void)w;
+		close(fd);
+		return -EPERM;
+	}
 	/* a client gets a second to ask and to take its answer: the manager's loop waits on it */
 	int r = control_serve_fd(fd, 1000, h, ctx);
 	close(fd);
@@ -275,7 +305,9 @@ int control_listen(const char *path, int *fd_out, char *err, size_t errlen)
 		snprintf(err, errlen, "socket: %s", strerror(e));
 		return -e;
 	}
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 16)) {
+	/* the socket file too is the owner's alone (bind gives it the umask's mode); the peer
+	 * check in control_accept covers the moment between the two calls */
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || chmod(path, 0600) || listen(fd, 16)) {
 		int e = errno;
 		snprintf(err, errlen, "control socket '%s': %s", path, strerror(e));
 		close(fd);

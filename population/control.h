@@ -33,7 +33,11 @@ typedef int (*control_handler)(void *ctx, int argc, char **argv, struct control_
  */
 int control_serve_fd(int fd, unsigned timeout_ms, control_handler h, void *ctx);
 
-/* Accepts one waiting client on a listening socket (non-blocking) and serves it. 0 or -errno. */
+/*
+ * Accepts one waiting client on a listening socket (non-blocking) and serves it. A client
+ * of another user (SO_PEERCRED) gets "error permission denied ..." and -EPERM; a request
+ * with control characters or over CONTROL_REQUEST_MAX gets "error ...". 0 or -errno.
+ */
 int control_accept(int listen_fd, control_handler h, void *ctx);
 
 /*

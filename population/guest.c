@@ -183,6 +183,7 @@ int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct 
 	    .hard = {!bf->direct && bf->disk_kind == DISK_HARD ? &g->disk : NULL, NULL},
 	    .report = {.report = guest_on_report, .ctx = g},
 	    .app_args = grp->app,
+	    .sandbox = env->sandbox,
 	};
 	char err[320];
 	if ((r = vm_create(&g->vm, env->kvm, env->timers, &cfg, err, sizeof(err)))) {

@@ -46,7 +46,8 @@ struct guest_env {
 	const char *logs_dir; /* NULL: serial output is counted, not kept */
 	uint64_t log_cap;
 	bool ksm;
-	struct endq *endq; /* told the guest's index when its VM ends */
+	struct endq *endq;	       /* told the guest's index when its VM ends */
+	const struct sandbox *sandbox; /* seccomp filters for the vCPU threads, or NULL */
 };
 
 struct pop_guest {

@@ -122,7 +122,7 @@ static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
 				     "cannot deliver exception %u (error code 0x%x) for iret at "
 				     "RIP 0x%llx",
 				     r.vector, r.error_code, rip);
-		env->stats.fixups++;
+		__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
 		return EXIT_CONTINUE;
 	}
 	if (r.mark_accessed) {
@@ -137,7 +137,7 @@ static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
 	if ((r.sregs_changed && env->acc.set_sregs(env->acc.ctx, sregs)) ||
 	    env->acc.set_regs(env->acc.ctx, regs))
 		return crash(env, "cannot complete iret at RIP 0x%llx: registers not written", rip);
-	env->stats.fixups++;
+	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
 	return EXIT_CONTINUE;
 }
 
@@ -164,7 +164,7 @@ static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_ru
 			if (env->acc.inject_exception(env->acc.ctx, VEC_MF))
 				return crash(env, "cannot inject #MF for fwait at 0x%llx",
 					     (unsigned long long)regs.rip);
-			env->stats.fixups++;
+			__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
 			return EXIT_CONTINUE;
 		}
 	}
@@ -186,7 +186,7 @@ static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_ru
 	if (f.kind == FIXUP_INJECT_BP && env->acc.inject_exception(env->acc.ctx, VEC_BP))
 		return crash(env, "cannot deliver #BP for int3 at 0x%llx",
 			     (unsigned long long)regs.rip);
-	env->stats.fixups++;
+	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
 	return EXIT_CONTINUE;
 }
 
@@ -221,19 +221,19 @@ static enum exit_action do_system_event(struct exit_env *env, struct kvm_run *ru
 
 enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size)
 {
-	env->stats.total++;
+	__atomic_add_fetch(&env->stats.total, 1, __ATOMIC_RELAXED);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
-		env->stats.io++;
+		__atomic_add_fetch(&env->stats.io, 1, __ATOMIC_RELAXED);
 		return do_io(env, run, run_size);
 	case KVM_EXIT_MMIO:
-		env->stats.mmio++;
+		__atomic_add_fetch(&env->stats.mmio, 1, __ATOMIC_RELAXED);
 		return do_mmio(env, run);
 	case KVM_EXIT_INTR:
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 	case KVM_EXIT_HLT:
 	case KVM_EXIT_DEBUG:
-		env->stats.other++;
+		__atomic_add_fetch(&env->stats.other, 1, __ATOMIC_RELAXED);
 		return EXIT_CONTINUE;
 	case KVM_EXIT_SHUTDOWN:
 		return crash(env, "triple fault (KVM_EXIT_SHUTDOWN)");

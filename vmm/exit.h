@@ -29,6 +29,7 @@ struct vcpu_access {
 	void *ctx;
 };
 
+/* Counted by the vCPU thread with atomic adds: other threads (the sampler) read them live. */
 struct exit_stats {
 	uint64_t total, io, mmio, fixups, other;
 };

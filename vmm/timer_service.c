@@ -2,6 +2,7 @@
 #include "vmm/timer_service.h"
 
 #include "vmm/clock.h"
+#include "vmm/seccomp.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -132,7 +133,15 @@ static void ts_detach(struct timer_base *tb, struct timer *t)
 static void *ts_thread(void *arg)
 {
 	struct timer_service *ts = arg;
+	int confined = sandbox_enter(ts->sandbox, SANDBOX_TIMER);
 	pthread_mutex_lock(&ts->lock);
+	ts->confine_err = confined;
+	ts->confine_done = true;
+	pthread_cond_broadcast(&ts->idle);
+	if (confined) {
+		pthread_mutex_unlock(&ts->lock);
+		return NULL; /* never serve timers unconfined when asked to be */
+	}
 	while (!ts->stop) {
 		if (ts->n == 0) {
 			pthread_cond_wait(&ts->wake, &ts->lock);
@@ -162,7 +171,13 @@ static void *ts_thread(void *arg)
 
 int timer_service_start(struct timer_service *ts)
 {
+	return timer_service_start_confined(ts, NULL);
+}
+
+int timer_service_start_confined(struct timer_service *ts, const struct sandbox *sb)
+{
 	memset(ts, 0, sizeof(*ts));
+	ts->sandbox = sb;
 	ts->base = (struct timer_base){.now = ts_now,
 				       .arm = ts_arm,
 				       .cancel = ts_cancel,
@@ -190,6 +205,15 @@ int timer_service_start(struct timer_service *ts)
 	if (err)
 		goto err_lock;
 	pthread_setname_np(ts->thread, "tvmm-timers");
+	pthread_mutex_lock(&ts->lock);
+	while (!ts->confine_done)
+		pthread_cond_wait(&ts->idle, &ts->lock);
+	err = -ts->confine_err;
+	pthread_mutex_unlock(&ts->lock);
+	if (err) {
+		pthread_join(ts->thread, NULL);
+		goto err_lock;
+	}
 	ts->running = true;
 	return 0;
 

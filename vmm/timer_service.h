@@ -18,14 +18,22 @@ struct timer_service {
 	bool stop;
 	struct timer **heap;
 	size_t n, cap;
-	struct timer *firing; /* the timer whose fire() is running, if any */
-	uint64_t origin_ns;   /* CLOCK_MONOTONIC at start: now() counts from here */
-	int64_t wall_epoch_s; /* CLOCK_REALTIME seconds at origin */
-	uint64_t fires;	      /* statistics */
+	struct timer *firing;	       /* the timer whose fire() is running, if any */
+	uint64_t origin_ns;	       /* CLOCK_MONOTONIC at start: now() counts from here */
+	int64_t wall_epoch_s;	       /* CLOCK_REALTIME seconds at origin */
+	uint64_t fires;		       /* statistics */
+	const struct sandbox *sandbox; /* the thread confines itself to SANDBOX_TIMER; or NULL */
+	bool confine_done;	       /* under lock: the thread has tried */
+	int confine_err;
 };
+
+struct sandbox;
 
 /* Starts the service thread. 0 or -errno. */
 int timer_service_start(struct timer_service *ts);
+/* The same, with the thread confined to the sandbox's timer filter before it serves any
+ * timer (vmm/seccomp.h); -errno when it could not be. */
+int timer_service_start_confined(struct timer_service *ts, const struct sandbox *sb);
 /* Stops the thread; timers still armed are dropped (their owners must be gone already). */
 void timer_service_stop(struct timer_service *ts);
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/seccomp.h"
 #include "vmm/vm.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
@@ -192,6 +193,15 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	/* before the guest runs a single instruction: from here on this thread can make only
+	 * the calls of the exit path (vmm/seccomp.h) */
+	int confined = sandbox_enter(vm->sandbox, SANDBOX_VCPU);
+	if (confined) {
+		char why[96];
+		snprintf(why, sizeof(why), "cannot confine the vCPU thread (seccomp): %s",
+			 strerror(-confined));
+		vm_stop(vm, VM_END_CRASH, 0, why);
+	}
 
 	while (!stopping(vm)) {
 		if (__atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE)) {

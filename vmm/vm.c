@@ -80,6 +80,7 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 	}
 	vm->host = host;
 	vm->timers = timers;
+	vm->sandbox = cfg->sandbox;
 	vm->fd = -1;
 	bus_init(&vm->bus);
 	if ((r = pthread_mutex_init(&vm->stop_lock, NULL))) {
@@ -297,8 +298,10 @@ int vm_mergeable(struct vm *vm)
 uint64_t vm_exit_count(const struct vm *vm)
 {
 	uint64_t n = 0;
+	/* the vCPU threads count as they go: atomic, so a reader on another thread (the
+	 * population's sampler) never races them */
 	for (unsigned i = 0; i < vm->nvcpus; i++)
-		n += vm->vcpus[i].env.stats.total;
+		n += __atomic_load_n(&vm->vcpus[i].env.stats.total, __ATOMIC_RELAXED);
 	return n;
 }
 

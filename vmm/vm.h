@@ -46,6 +46,8 @@ struct vm_config {
 	struct disk *hard[2];	   /* IDE primary master and slave, or NULL */
 	struct report_sink report; /* the guest's milestones (report port); NULL: counted only */
 	const char *app_args;	   /* app command line offered on the report port; NULL: none */
+	/* seccomp filters every vCPU thread confines itself to; NULL: none (unit tests) */
+	const struct sandbox *sandbox;
 };
 
 enum vm_end {
@@ -62,6 +64,8 @@ struct vm_result {
 	int status;
 	char message[384];
 };
+
+struct sandbox;
 
 struct vm_devices {
 	struct uart com1;
@@ -96,6 +100,7 @@ struct vm {
 	struct bios_env bios; /* firmware boot only; its disks are the config's */
 	unsigned nvcpus;
 	struct vcpu *vcpus;
+	const struct sandbox *sandbox; /* the config's: vCPU threads enter SANDBOX_VCPU */
 
 	pthread_mutex_t stop_lock;
 	bool stopping;
@@ -103,8 +108,8 @@ struct vm {
 
 	/* vm_start/vm_wait (the population manager); all under stop_lock. */
 	struct vm_end_notify notify;
-	unsigned live;	       /* vCPU threads not yet ended (or about to start), + 1 while vm_start runs */
-	bool paused;	       /* vCPUs park on `resume` instead of entering KVM_RUN */
+	unsigned live; /* vCPU threads not yet ended (or about to start), + 1 while vm_start runs */
+	bool paused;   /* vCPUs park on `resume` instead of entering KVM_RUN */
 	unsigned parked;       /* how many are parked right now */
 	pthread_cond_t resume; /* paused went false, or stopping went true */
 };

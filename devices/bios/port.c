@@ -103,7 +103,8 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	load(&r, &regs, &sregs);
 	uint16_t flags = (uint16_t)(*lo | *hi << 8);
 	r.flags = flags;
-	env->calls[vector - BIOS_STUB_FIRST]++;
+	/* atomic: several vCPUs of one VM may be in the BIOS at once */
+	__atomic_add_fetch(&env->calls[vector - BIOS_STUB_FIRST], 1, __ATOMIC_RELAXED);
 	if (bios_service(env, (unsigned)vector, &r) == BIOS_NO_BOOT)
 		return crash(x, "no bootable disk: %s", env->why);
 

@@ -11,6 +11,7 @@
 #   installed files go in too, at the same paths, where the host has them installed: the
 #   programs some tests need (Slurm and MUNGE for the cluster test); a test checks for them
 #   and says why it cannot run where they are missing.
+#   TINYVMM_NESTED_MEM (MiB, default 1536) and TINYVMM_NESTED_CPUS (default 1) size the VM.
 #
 # The guest kernel is Debian's linux-image-amd64 (its kvm and kvm-amd modules), fetched with
 # `apt-get download` into a cache outside the tree keyed by the package name, never installed.
@@ -67,7 +68,7 @@ cp /bin/busybox "$R/bin/busybox" || die "busybox-static is missing"
 for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$R/bin/$a"; done
 cp "$KDIR"/mod/*.ko "$R/mod/"
 cp -a "$BUILD" "$R/payload/build"
-rm -rf "$R/payload/build/obj" "$R/payload/build/bench"
+rm -rf "$R/payload/build/obj" "$R/payload/build/bench" "$R"/payload/build/thesis* "$R"/payload/build/.thesis-*
 # NESTED_EXTRA="/abs/path ...": more host files or directories (make bench: QEMU and its
 # firmware), copied to the same paths in the VM; their executables get their libraries too.
 extra=""
@@ -174,7 +175,10 @@ WATCH=$!
 # lapic=notscdeadline: with the nested VM's own timer in TSC-deadline mode, QEMU 7.2's TCG
 # froze it (as above) in 4 of 4 runs of boot_pop's 20-guest floppy population, every guest
 # with its own TSC-deadline timer; in one-shot mode that test passed.
-timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nographic \
+# TINYVMM_NESTED_MEM (MiB) and TINYVMM_NESTED_CPUS: room for larger populations (make thesis).
+NMEM=${TINYVMM_NESTED_MEM:-1536} NCPUS=${TINYVMM_NESTED_CPUS:-1}
+case $NMEM$NCPUS in *[!0-9]*) die "TINYVMM_NESTED_MEM and TINYVMM_NESTED_CPUS must be numbers" ;; esac
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$NMEM" -smp "$NCPUS" -nographic \
 	-no-reboot -net none -vga none -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 lapic=notscdeadline" </dev/null 2>&1 |
 	tee "$LOG" | tr -d '\r' | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
