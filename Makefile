@@ -30,7 +30,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
 # .mk file beside their sources; they may add objects to EXTRA_LIB_OBJ.
 EXTRA_LIB_OBJ :=
 -include devices/bios/bios.mk images/images.mk guests/l4/l4.mk guests/tcl/tcl.mk \
-         guests/bm/newlib.mk guests/bm/bm.mk
+         guests/bm/newlib.mk guests/bm/bm.mk tests/cluster/cluster.mk
 LIB_OBJ  += $(EXTRA_LIB_OBJ)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)

@@ -41,7 +41,7 @@ static void list_one(void *ctx, const char *name)
 	free(line);
 }
 
-static int find_pop(const char *cmd, const char *name, char *path, size_t size)
+int ctl_find_pop(const char *cmd, const char *name, char *path, size_t size)
 {
 	char dir[192];
 	int e = control_dir(dir, sizeof(dir), false);
@@ -90,7 +90,7 @@ int list_cmd(int argc, char **argv)
 	}
 	if (argc == 1) {
 		char path[256];
-		if (find_pop("list", argv[0], path, sizeof(path)))
+		if (ctl_find_pop("list", argv[0], path, sizeof(path)))
 			return TVMM_EXIT_USAGE;
 		return call("list", argv[0], path, "guests");
 	}
@@ -141,8 +141,9 @@ int ctl_cmd(const char *verb, int argc, char **argv)
 		strcat(req, argv[i]);
 	}
 	char path[256];
-	int status = find_pop(verb, argv[0], path, sizeof(path)) ? TVMM_EXIT_USAGE
-								 : call(verb, argv[0], path, req);
+	int status = ctl_find_pop(verb, argv[0], path, sizeof(path))
+			 ? TVMM_EXIT_USAGE
+			 : call(verb, argv[0], path, req);
 	free(req);
 	return status;
 }

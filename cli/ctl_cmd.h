@@ -2,10 +2,18 @@
 #ifndef TINYVMM_CLI_CTL_CMD_H
 #define TINYVMM_CLI_CTL_CMD_H
 
+#include <stddef.h>
+
 /* argv after "list": [POP]. Returns the exit status. */
 int list_cmd(int argc, char **argv);
 
 /* verb is "stop", "pause" or "resume"; argv after it: POP [GUEST...]. */
 int ctl_cmd(const char *verb, int argc, char **argv);
+
+/*
+ * The control socket path of population `name` into `path`; -1 when none is running by that
+ * name (said on stderr as "tinyvmm CMD: ...").
+ */
+int ctl_find_pop(const char *cmd, const char *name, char *path, size_t size);
 
 #endif

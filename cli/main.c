@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cluster_cmd.h"
 #include "cli/ctl_cmd.h"
 #include "cli/exit_status.h"
 #include "cli/pop_cmd.h"
 #include "cli/run_cmd.h"
+#include "cli/stat_cmd.h"
 #include "vmm/kvm_host.h"
 
 #define TINYVMM_VERSION "0.1.0"
@@ -14,23 +16,29 @@
 /* On stdout when asked for, on stderr when the command line was wrong. */
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: tinyvmm COMMAND [options]\n"
-		"\n"
-		"A minimal virtual machine monitor on Linux KVM.\n"
-		"\n"
-		"Commands:\n"
-		"  run -kernel FILE [-m SIZE] [-initrd LIST] [-append CMDLINE] ...\n"
-		"                 boot one guest directly and run it (tinyvmm run --help)\n"
-		"  pop -t TYPE -i IMAGE -n COUNT [--stats FILE] [--results FILE] ...\n"
-		"                 run a population of guests in this process (tinyvmm pop --help)\n"
-		"  list [POP]     running populations, or the guests of one\n"
-		"  stop|pause|resume POP [GUEST...]\n"
-		"                 stop, pause or resume a population or some of its guests\n"
-		"  info           what KVM backend this host offers and what it supports\n"
-		"\n"
-		"  -h, --help     this text\n"
-		"  --version      version and KVM backend\n");
+	fprintf(
+	    out,
+	    "Usage: tinyvmm COMMAND [options]\n"
+	    "\n"
+	    "A minimal virtual machine monitor on Linux KVM.\n"
+	    "\n"
+	    "Commands:\n"
+	    "  run -kernel FILE [-m SIZE] [-initrd LIST] [-append CMDLINE] ...\n"
+	    "                 boot one guest directly and run it (tinyvmm run --help)\n"
+	    "  pop -t TYPE -i IMAGE -n COUNT [--stats FILE] [--results FILE] ...\n"
+	    "                 run a population of guests in this process (tinyvmm pop --help)\n"
+	    "  list [POP]     running populations, or the guests of one\n"
+	    "  stat POP [--once]\n"
+	    "                 a population's live figures per guest type, like top\n"
+	    "  stop|pause|resume POP [GUEST...]\n"
+	    "                 stop, pause or resume a population or some of its guests\n"
+	    "  cluster submit|status|merge ...\n"
+	    "                 one population over the hosts of a Slurm cluster (tinyvmm cluster\n"
+	    "                 --help)\n"
+	    "  info           what KVM backend this host offers and what it supports\n"
+	    "\n"
+	    "  -h, --help     this text\n"
+	    "  --version      version and KVM backend\n");
 }
 
 /* Reports the backend without failing: --version must work on hosts without KVM too. */
@@ -85,6 +93,10 @@ int main(int argc, char **argv)
 		return info_cmd();
 	if (!strcmp(cmd, "pop"))
 		return pop_cmd(argc - 2, argv + 2);
+	if (!strcmp(cmd, "cluster"))
+		return cluster_cmd(argc - 2, argv + 2);
+	if (!strcmp(cmd, "stat"))
+		return stat_cmd(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list"))
 		return list_cmd(argc - 2, argv + 2);
 	if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume"))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/exit_status.h"
+#include "population/metrics_write.h"
 #include "population/pop.h"
 #include "population/results.h"
 #include "vmm/kvm_host.h"
@@ -50,6 +51,11 @@ static void usage(void)
 	    "  --stats FILE       a CSV row per interval: host CPU, load, memory, paging (as the\n"
 	    "                     thesis's perf.pl), vms_running, then tinyvmm's own figures\n"
 	    "  --interval SECONDS between statistics rows (default 1)\n"
+	    "  --prom FILE        the same figures per interval for Prometheus: FILE (name it\n"
+	    "                     *.prom in node_exporter's textfile directory) is replaced\n"
+	    "                     atomically each time, host and per-type gauges and counters\n"
+	    "  --jsonl FILE       the same figures as one JSON object per interval and line:\n"
+	    "                     the --stats columns by name, then \"types\" (per guest type)\n"
 	    "  --samples N        write N statistics rows, then end (unless --duration is given)\n"
 	    "  --results FILE     a CSV row per guest: UUID, name, type, boot, app start, laps "
 	    "and\n"
@@ -66,6 +72,10 @@ static void usage(void)
 	    "  --max-load LOAD    admission: start no guest while the 1-minute load is above LOAD\n"
 	    "  --ksm              offer guest RAM to KSM (MADV_MERGEABLE); savings in the stats\n"
 	    "  --name NAME        the population's name for tinyvmm list/stop (default popPID)\n"
+	    "  --number-from TYPE=K[,TYPE=K...]\n"
+	    "                     number this type's guests from K (TYPE_K, TYPE_K+1, ...;\n"
+	    "                     default 1), so that populations merged later (tinyvmm\n"
+	    "                     cluster) keep their names apart; UUIDs are random anyway\n"
 	    "  -h, --help         this text\n"
 	    "\n"
 	    "Control: tinyvmm list [POP], tinyvmm stop|pause|resume POP [GUEST...]; SIGINT and\n"
@@ -79,7 +89,7 @@ static void usage(void)
 struct pop_run {
 	struct pop_spec spec;
 	struct boot_files *files;
-	struct csv_file stats, results;
+	struct csv_file stats, results, jsonl;
 	char sock[256];
 	int ctl_fd, sig_fd;
 	bool kvm_open, timers_running;
@@ -131,7 +141,7 @@ static int check_logs_dir(const char *dir)
 
 static int open_outputs(struct pop_run *r)
 {
-	r->stats.fd = r->results.fd = -1;
+	r->stats.fd = r->results.fd = r->jsonl.fd = -1;
 	int e;
 	if (r->spec.stats_path && (e = csv_open(&r->stats, r->spec.stats_path, stats_header))) {
 		fprintf(stderr, "tinyvmm pop: --stats '%s': %s\n", r->spec.stats_path,
@@ -142,6 +152,15 @@ static int open_outputs(struct pop_run *r)
 	    (e = csv_open(&r->results, r->spec.results_path, results_header))) {
 		fprintf(stderr, "tinyvmm pop: --results '%s': %s\n", r->spec.results_path,
 			strerror(-e));
+		return -1;
+	}
+	if (r->spec.jsonl_path && (e = jsonl_open(&r->jsonl, r->spec.jsonl_path))) {
+		fprintf(stderr, "tinyvmm pop: --jsonl '%s': %s\n", r->spec.jsonl_path,
+			strerror(-e));
+		return -1;
+	}
+	if (r->spec.prom_path && (e = prom_open(r->spec.prom_path))) {
+		fprintf(stderr, "tinyvmm pop: --prom '%s': %s\n", r->spec.prom_path, strerror(-e));
 		return -1;
 	}
 	return 0;
@@ -208,6 +227,7 @@ static void release(struct pop_run *r)
 		unlink(r->sock);
 	csv_close(&r->stats);
 	csv_close(&r->results);
+	csv_close(&r->jsonl);
 	for (unsigned i = 0; r->files && i < r->spec.ngroups; i++)
 		boot_files_close(&r->files[i]);
 	free(r->files);
@@ -254,6 +274,8 @@ static int run(struct pop_run *r, const char *name)
 	}
 	p->stats = r->spec.stats_path ? &r->stats : NULL;
 	p->results = r->spec.results_path ? &r->results : NULL;
+	p->jsonl = r->spec.jsonl_path ? &r->jsonl : NULL;
+	p->prom_path = r->spec.prom_path;
 	/* from the first launch on, this thread (and the vCPU threads it starts) keeps to the
 	 * population thread's allow-list */
 	if ((e = sandbox_enter(&r->sandbox, SANDBOX_MANAGER))) {
@@ -276,7 +298,7 @@ int pop_cmd(int argc, char **argv)
 	struct pop_run r;
 	memset(&r, 0, sizeof(r));
 	r.ctl_fd = r.sig_fd = -1;
-	r.stats.fd = r.results.fd = -1;
+	r.stats.fd = r.results.fd = r.jsonl.fd = -1;
 	char err[512];
 	if (pop_spec_parse(&r.spec, argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "tinyvmm pop: %s\n", err);

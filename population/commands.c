@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "population/metrics_live.h"
 #include "population/pop.h"
 #include "vmm/clock.h"
 
@@ -139,12 +140,17 @@ int pop_command(void *ctx, int argc, char **argv, struct control_reply *out, cha
 		guests(p, out);
 		return 0;
 	}
+	if (!strcmp(verb, "metrics") && argc == 1) {
+		metrics_live_reply(p, out);
+		return 0;
+	}
 	if (!strcmp(verb, "stop"))
 		return act_on(p, STOP, argc, argv, out, err, errlen);
 	if (!strcmp(verb, "pause"))
 		return act_on(p, PAUSE, argc, argv, out, err, errlen);
 	if (!strcmp(verb, "resume"))
 		return act_on(p, RESUME, argc, argv, out, err, errlen);
-	snprintf(err, errlen, "unknown request '%.64s' (info, guests, stop, pause, resume)", verb);
+	snprintf(err, errlen,
+		 "unknown request '%.64s' (info, guests, metrics, stop, pause, resume)", verb);
 	return -1;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "population/metrics_write.h"
 #include "population/procstat.h"
 #include "population/results.h"
 #include "vmm/clock.h"
@@ -55,7 +56,9 @@ int pop_init(struct pop *p, const struct pop_spec *spec, const struct boot_files
 		return r;
 	}
 	p->env.endq = &p->endq;
-	unsigned k[GUEST_TYPES] = {0}, idx = 0;
+	unsigned k[GUEST_TYPES], idx = 0;
+	for (int t = 0; t < GUEST_TYPES; t++)
+		k[t] = pop_spec_first_number(spec, (enum guest_type)t) - 1;
 	for (unsigned gi = 0; gi < spec->ngroups; gi++) {
 		const struct pop_group *g = &spec->groups[gi];
 		for (unsigned c = 0; c < g->count; c++, idx++) {
@@ -308,24 +311,33 @@ static void take_point(struct pop *p, struct stats_point *pt, uint64_t now)
 		p->mem_available_kb = pt->host.mem.available;
 }
 
+static bool sampled(const struct pop *p)
+{
+	return p->stats || p->jsonl || p->prom_path;
+}
+
 static void sample(struct pop *p, uint64_t now)
 {
 	struct stats_point cur;
 	take_point(p, &cur, now);
 	char row[1024];
-	int n = stats_format_row(row, sizeof(row), &p->last, &cur);
-	p->last = cur;
-	if (n < 0 || csv_write_row(p->stats, row, (size_t)n)) {
-		progress_log(&p->progress, "--stats '%s': %s; sampling stopped", p->stats->path,
+	int n = p->stats ? stats_format_row(row, sizeof(row), &p->last, &cur) : 0;
+	if (p->stats && (n < 0 || csv_write_row(p->stats, row, (size_t)n))) {
+		progress_log(&p->progress, "--stats '%s': %s; no more rows", p->stats->path,
 			     strerror(p->stats->error ? p->stats->error : ENOSPC));
-		p->sampling = false;
+		p->stats = NULL;
+	}
+	metrics_write(p, &p->last, &cur);
+	p->last = cur;
+	if (!sampled(p)) {
+		p->sampling = false; /* every output failed */
 		return;
 	}
 	uint64_t interval = (uint64_t)(p->spec->interval_s * 1e9);
 	/* a late sample does not bunch the next ones: keep the grid, skip what was missed */
 	while (p->next_sample_ns <= now)
 		p->next_sample_ns += interval;
-	if (p->spec->samples && p->stats->rows >= p->spec->samples) {
+	if (p->spec->samples && p->stats && p->stats->rows >= p->spec->samples) {
 		p->sampling = false;
 		if (!p->spec->duration_s)
 			pop_stop_all(p, "--samples rows written");
@@ -389,7 +401,7 @@ int pop_run(struct pop *p, int sig_fd, int ctl_fd)
 	uint64_t end_ns = p->spec->duration_s ? now + (uint64_t)(p->spec->duration_s * 1e9) : 0;
 	uint64_t stagger = (uint64_t)(p->spec->stagger_s * 1e9);
 	uint64_t next_launch = now;
-	if (p->stats) {
+	if (sampled(p)) {
 		take_point(p, &p->last, now); /* the first row covers the first interval */
 		p->sampling = true;
 		p->next_sample_ns = now + interval;

@@ -49,6 +49,8 @@ struct pop {
 	bool ksm_checked;
 
 	struct csv_file *stats, *results; /* NULL: not asked for */
+	struct csv_file *jsonl;		  /* --jsonl; NULL: not asked for, or failed */
+	const char *prom_path;		  /* --prom; NULL: not asked for, or failed */
 	bool sampling;
 	uint64_t next_sample_ns;
 	struct stats_point last;
@@ -78,7 +80,7 @@ int pop_run(struct pop *p, int sig_fd, int ctl_fd);
 /* Stops every guest; the population ends once all have. */
 void pop_stop_all(struct pop *p, const char *why);
 
-/* The control socket's verbs (control_handler): info, guests, stop, pause, resume. */
+/* The control socket's verbs (control_handler): info, guests, metrics, stop, pause, resume. */
 int pop_command(void *ctx, int argc, char **argv, struct control_reply *out, char *err,
 		size_t errlen);
 

@@ -342,6 +342,74 @@ int pop_spec_load(struct pop_spec *s, const char *path, char *err, size_t errlen
 	return r;
 }
 
+int pop_parse_number_from(const char *v, unsigned from[GUEST_TYPES], const char **why)
+{
+	unsigned out[GUEST_TYPES] = {0};
+	bool seen[GUEST_TYPES] = {false};
+	const char *p = v;
+	do {
+		char type[8];
+		size_t len = strcspn(p, "=,");
+		if (p[len] != '=' || len == 0 || len >= sizeof(type)) {
+			*why = "expected TYPE=K[,TYPE=K...] (l4=501,bm=101)";
+			return -EINVAL;
+		}
+		memcpy(type, p, len);
+		type[len] = '\0';
+		int t = guest_type_parse(type);
+		if (t < 0) {
+			*why = "unknown type (l4, bm or tcl)";
+			return -EINVAL;
+		}
+		if (seen[t]) {
+			*why = "a type given twice";
+			return -EINVAL;
+		}
+		p += len + 1;
+		size_t nlen = strcspn(p, ",");
+		char num[16];
+		uint64_t k;
+		if (nlen == 0 || nlen >= sizeof(num)) {
+			*why = "expected a number from 1 after each '='";
+			return -EINVAL;
+		}
+		memcpy(num, p, nlen);
+		num[nlen] = '\0';
+		if (parse_u64(num, POP_NUMBER_MAX, &k) || k == 0) {
+			*why = "expected a number from 1 to 9999999 after each '='";
+			return -EINVAL;
+		}
+		seen[t] = true;
+		out[t] = (unsigned)k;
+		p += nlen;
+	} while (*p++ == ',');
+	memcpy(from, out, sizeof(out));
+	return 0;
+}
+
+unsigned pop_spec_first_number(const struct pop_spec *s, enum guest_type type)
+{
+	return s->number_from[type] ? s->number_from[type] : 1;
+}
+
+/* The last guest number of each type must still fit a vCPU thread's name. */
+static int check_numbers(const struct pop_spec *s, char *err, size_t errlen)
+{
+	uint64_t count[GUEST_TYPES] = {0};
+	for (unsigned i = 0; i < s->ngroups; i++)
+		count[s->groups[i].type] += s->groups[i].count;
+	for (int t = 0; t < GUEST_TYPES; t++) {
+		uint64_t last = pop_spec_first_number(s, (enum guest_type)t) + count[t] - 1;
+		if (count[t] && last > POP_NUMBER_MAX)
+			return bad(err, errlen,
+				   "--number-from: %s guests would be numbered up to %llu; the "
+				   "largest is %u",
+				   guest_type_name((enum guest_type)t), (unsigned long long)last,
+				   POP_NUMBER_MAX);
+	}
+	return 0;
+}
+
 /* The options of the run as a whole. Returns 1 when `name` is none of them. */
 static int global_opt(struct pop_spec *s, const char *name, const char *v, char *err, size_t errlen)
 {
@@ -369,6 +437,10 @@ static int global_opt(struct pop_spec *s, const char *name, const char *v, char 
 		s->stats_path = v;
 	} else if (!strcmp(name, "results")) {
 		s->results_path = v;
+	} else if (!strcmp(name, "prom")) {
+		s->prom_path = v;
+	} else if (!strcmp(name, "jsonl")) {
+		s->jsonl_path = v;
 	} else if (!strcmp(name, "logs")) {
 		s->logs_dir = v;
 	} else if (!strcmp(name, "log-cap")) {
@@ -401,6 +473,10 @@ static int global_opt(struct pop_spec *s, const char *name, const char *v, char 
 				   "first)",
 				   v, POP_NAME_MAX);
 		s->name = v;
+	} else if (!strcmp(name, "number-from")) {
+		const char *why = "";
+		if (pop_parse_number_from(v, s->number_from, &why))
+			return bad(err, errlen, "--number-from '%s': %s", v, why);
 	} else if (!strcmp(name, "spec") || !strcmp(name, "f")) {
 		return 0; /* loaded after the command line's own group */
 	} else {
@@ -479,7 +555,9 @@ int pop_spec_parse(struct pop_spec *s, int argc, char **argv, char *err, size_t 
 		pop_spec_free(s);
 		return bad(err, errlen, "--samples needs --stats FILE");
 	}
-	return 0;
+	if ((r = check_numbers(s, err, errlen)))
+		pop_spec_free(s);
+	return r;
 }
 
 void pop_spec_free(struct pop_spec *s)

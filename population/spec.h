@@ -47,6 +47,8 @@ struct pop_spec {
 	uint64_t samples;  /* statistics rows to write; 0: no limit */
 	const char *stats_path;
 	const char *results_path;
+	const char *prom_path;	/* --prom: a node_exporter textfile, rewritten each interval */
+	const char *jsonl_path; /* --jsonl: a JSON object per interval */
 	const char *logs_dir; /* a capped serial log per guest; NULL: serial output counted only */
 	uint64_t log_cap_bytes; /* per guest */
 	uint64_t min_free_kb;
@@ -55,6 +57,9 @@ struct pop_spec {
 	double max_load;
 	bool ksm;
 	const char *name; /* the population's name (control socket); NULL: "pop<pid>" */
+	/* --number-from: the first K of TYPE_K per type (0: 1), so that several populations
+	 * (a cluster job's tasks) name their guests apart */
+	unsigned number_from[GUEST_TYPES];
 	bool help;
 };
 
@@ -62,6 +67,8 @@ struct pop_spec {
 #define POP_DEFAULT_MIN_FREE   (256ULL << 20)
 #define POP_DEFAULT_LOG_CAP    (1ULL << 20)
 #define POP_NAME_MAX	       48
+/* The largest K of a guest name TYPE_K: "tcl_9999999/63" still fits a thread name (15). */
+#define POP_NUMBER_MAX 9999999u
 
 /*
  * Parses `tinyvmm pop` arguments (after "pop"): global options, one group from -t/-i/-n
@@ -86,6 +93,15 @@ void pop_spec_free(struct pop_spec *s);
  * -ENOMEM.
  */
 int pop_spec_split(const char *line, int *argc, char ***argv, const char **why);
+
+/*
+ * "l4=501,bm=101": the first guest number of each type named (the others keep 1) into
+ * from[]. 0, or -EINVAL with *why saying what is wrong.
+ */
+int pop_parse_number_from(const char *v, unsigned from[GUEST_TYPES], const char **why);
+
+/* The first K of `type`'s guest names (--number-from, else 1). */
+unsigned pop_spec_first_number(const struct pop_spec *s, enum guest_type type);
 
 /* "10", "2.5", "500ms", "10s", "2m", "1h": seconds, >= 0. 0 or -EINVAL. */
 int pop_parse_seconds(const char *s, double *out);

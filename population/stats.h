@@ -25,6 +25,22 @@ struct stats_point {
 	struct pop_counters pop;
 };
 
+/* A row's figures: rates and shares over the interval between two points, levels as of the
+ * later one. The CSV, JSON lines and Prometheus files all print these. */
+struct stats_values {
+	int64_t timestamp_ms;
+	double cpu_user, cpu_system, cpu_idle, cpu_total; /* % of all cores */
+	struct load_avg load;
+	uint64_t mem_total_kb, mem_used_kb, mem_free_kb, mem_cached_kb, mem_available_kb;
+	uint64_t swap_total_kb, swap_used_kb, swap_free_kb, swap_cached_kb;
+	double pgfault, pgmajfault, pgpgin, pgpgout, pswpin, pswpout; /* per second */
+	struct pop_counters pop;
+	double exits_per_s, vcpu_cpu_s, vcpu_cpu_pct;
+};
+
+void stats_compute(struct stats_values *v, const struct stats_point *prev,
+		   const struct stats_point *cur);
+
 /* The header line (no newline): the columns issue 6 names, in order. */
 extern const char stats_header[];
 

@@ -7,6 +7,10 @@
 #   status is the command's, 124 when QEMU froze (see watch_freeze), or 125 when the nested
 #   VM itself could not run it.
 #   NESTED_EXTRA (optional) names more host paths to copy in, at the same paths.
+#   tests/nested/packages.txt (and NESTED_PACKAGES, optional) name Debian packages whose
+#   installed files go in too, at the same paths, where the host has them installed: the
+#   programs some tests need (Slurm and MUNGE for the cluster test); a test checks for them
+#   and says why it cannot run where they are missing.
 #   TINYVMM_NESTED_MEM (MiB, default 1536) and TINYVMM_NESTED_CPUS (default 1) size the VM.
 #
 # The guest kernel is Debian's linux-image-amd64 (its kvm and kvm-amd modules), fetched with
@@ -60,7 +64,8 @@ trap 'rm -rf "$WORK"' EXIT
 R=$WORK/root
 mkdir -p "$R"/{bin,dev,proc,sys,tmp,mod,payload,etc} || die "mkdir failed"
 cp /bin/busybox "$R/bin/busybox" || die "busybox-static is missing"
-for a in sh mount insmod ls cat poweroff mkdir echo dmesg grep; do ln -s busybox "$R/bin/$a"; done
+# every applet: the tests' helper scripts use sleep, kill, awk, dd, hostname ...
+for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$R/bin/$a"; done
 cp "$KDIR"/mod/*.ko "$R/mod/"
 cp -a "$BUILD" "$R/payload/build"
 rm -rf "$R/payload/build/obj" "$R/payload/build/bench" "$R"/payload/build/thesis* "$R"/payload/build/.thesis-*
@@ -72,9 +77,20 @@ for p in ${NESTED_EXTRA:-}; do
 	mkdir -p "$R$(dirname "$p")" && cp -a "$p" "$R$p" || die "NESTED_EXTRA: cannot copy $p"
 	extra="$extra $R$p"
 done
-# shared libraries of every ELF executable in the payload, at their host paths
+# Packages' files, dereferenced (Debian's alternatives are symlinks into /etc), without
+# their documentation; a package the host lacks is left out.
+pkgs=$(sed 's/#.*//' "$HERE/packages.txt" 2>/dev/null; echo "${NESTED_PACKAGES:-}")
+for pkg in $pkgs; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || continue
+	for f in $(dpkg -L "$pkg" | grep -v -E '^/usr/share/(doc|man|lintian|locale)/'); do
+		[ -f "$f" ] || continue
+		mkdir -p "$R$(dirname "$f")" && cp -L "$f" "$R$f" || die "$pkg: cannot copy $f"
+		extra="$extra $R$f"
+	done
+done
+# shared libraries of every ELF executable and library in the payload, at their host paths
 # shellcheck disable=SC2086
-for exe in $(find "$R/payload/build" $extra -type f -perm -u+x); do
+for exe in $(find "$R/payload/build" $extra -type f \( -perm -u+x -o -name '*.so*' \)); do
 	file -b "$exe" 2>/dev/null | grep -q 'dynamically linked' || continue
 	ldd "$exe" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
 		[ -e "$R$lib" ] || { mkdir -p "$R$(dirname "$lib")" && cp -L "$lib" "$R$lib"; }
@@ -89,6 +105,12 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
+# loopback up: daemons a test starts (Slurm's) talk over 127.0.0.1; no other interface exists.
+# Slurm resolves every address, 127.0.0.1 included, with getaddrinfo's AI_ADDRCONFIG, which
+# glibc answers only on a machine with an IPv4 address other than 127.0.0.1; any machine on a
+# network has one, this VM gets a documentation address (RFC 5737) on lo that routes nowhere.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+ip addr add 192.0.2.1/32 dev lo 2>/dev/null || ifconfig lo:0 192.0.2.1 netmask 255.255.255.255 up
 for m in irqbypass ccp kvm kvm-amd; do insmod /mod/$m.ko 2>/dev/null; done
 if [ ! -c /dev/kvm ]; then
 	echo "nested-kvm: no /dev/kvm in the nested VM"
