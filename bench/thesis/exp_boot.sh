@@ -69,13 +69,13 @@ exp_boot() {
 		fi
 		csv_row boot_notes.csv "$HOST,$type,tinyvmm,$n,"
 		boot_tinyvmm "$type" "$n"
-		[ -n "$QEMU" ] && type_qemu_app "$type" || continue
+		[ -n "$QEMU" ] || continue
 		for m in $(type_qemu_machines "$type"); do
 			if ! qemu_machine_ok "$m" "$type"; then
 				csv_row boot_notes.csv "$HOST,$type,qemu-$m,,$(q "$QEMU_WHY")"
 				continue
 			fi
-			csv_row boot_notes.csv "$HOST,$type,qemu-$m,$n,"
+			csv_row boot_notes.csv "$HOST,$type,qemu-$m,$n,$(q "$(type_qemu_own_app "$type")")"
 			boot_qemu "$m" "$type" "$n"
 		done
 	done

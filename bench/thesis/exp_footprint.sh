@@ -46,6 +46,7 @@ foot_qemu() { # MACHINE TYPE N
 	done
 	qemu_stop_all
 	[ -n "$WHY" ] && note="only $STARTED of $n fit: $WHY"
+	type_qemu_app "$type" || note="${note:+$note; }$(type_qemu_own_app "$type")"
 	if [ "$ran" -lt "$STARTED" ]; then
 		note="${note:+$note; }$ran of $STARTED printed their first line"
 	fi
@@ -72,7 +73,7 @@ exp_footprint() {
 		fi
 		for n in $(foot_n "$type"); do
 			foot_tinyvmm "$type" "$n"
-			if [ -n "$QEMU" ] && type_qemu_app "$type"; then foot_qemu pc "$type" "$n"; fi
+			if [ -n "$QEMU" ]; then foot_qemu pc "$type" "$n"; fi
 		done
 	done
 }

@@ -255,12 +255,14 @@ vm_fits() { # VMM TYPE KIB
 	grep -qF "$FITS_MARK" "$log"
 }
 
-# Whether QEMU's MACHINE runs TYPE here (pattern A at the type's RAM), asked once per run;
-# QEMU_WHY says what it printed when it does not.
+# Whether QEMU's MACHINE runs TYPE here (pattern A at the type's RAM; for a type QEMU cannot
+# give an app, the first line of the image's own), asked once per run; QEMU_WHY says what it
+# printed when it does not.
 qemu_machine_ok() { # MACHINE TYPE
-	local mark=$WORK/qemu-ok-$1-$2
+	local mark=$WORK/qemu-ok-$1-$2 fits_mark=$FITS_MARK
+	type_qemu_app "$2" || fits_mark="Starting infinite loop"
 	if [ ! -e "$mark" ]; then
-		if vm_fits "qemu-$1" "$2" $(($(type_mem "$2") * 1024)); then echo ok >"$mark"
+		if FITS_MARK=$fits_mark vm_fits "qemu-$1" "$2" $(($(type_mem "$2") * 1024)); then echo ok >"$mark"
 		else echo "QEMU -M $1 does not run the $2 guest here: $(tail -c 160 "$WORK/fits.log" | tr '\n\r' '  ')" >"$mark"; fi
 	fi
 	QEMU_WHY=$(cat "$mark")

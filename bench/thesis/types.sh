@@ -107,6 +107,9 @@ type_qemu_args() { # TYPE APP
 }
 # Whether QEMU can give TYPE an app of our choosing (bm reads it only from tinyvmm's port).
 type_qemu_app() { case $1 in bm) return 1 ;; *) return 0 ;; esac; }
+# Where it cannot, what runs instead: the image's own startup app, which the experiments that
+# only need a guest idling after its first line (footprint, boot) can use.
+type_qemu_own_app() { case $1 in bm) echo "the image's own app (hello every 1 s, not hello period=20s): QEMU cannot give bm an app" ;; esac; }
 
 # A pattern's fib(n) and sleep as the thesis ran them (Table 4.1, TCL/BareMetal rows).
 pattern_n() { case $1 in A) echo 40 ;; B) echo 43 ;; C) echo 40 ;; esac; }
