@@ -18,7 +18,7 @@ CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcrite
 # as root, or saying what to install otherwise); the stamp is keyed by the package list.
 SETUP_STAMP := $(B)/.setup-$(shell cksum < scripts/packages.txt | cut -d' ' -f1)
 
-LIB_SRC  := $(wildcard vmm/*.c vmm/boot/*.c vmm/platform/*.c devices/*.c devices/bios/*.c population/*.c) \
+LIB_SRC  := $(wildcard base/*.c vmm/*.c vmm/boot/*.c vmm/platform/*.c devices/*.c devices/bios/*.c population/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
 MAIN_SRC := cli/main.c
 TEST_SRC := $(wildcard tests/unit/*.c tests/boot/*.c tests/support/*.c) \

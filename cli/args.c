@@ -1,74 +1,10 @@
-/* Command-line value parsing: sizes, numbers and QEMU-style module lists. */
+/* QEMU-style module lists ("file args,file2"). */
 #include "cli/args.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -EINVAL;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (end == s || *end)
-		return -EINVAL;
-	if (v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	if (!s || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	unsigned shift = 20;
-	if (*end) {
-		switch (toupper((unsigned char)*end)) {
-		case 'B':
-			shift = 0;
-			break;
-		case 'K':
-			shift = 10;
-			break;
-		case 'M':
-			shift = 20;
-			break;
-		case 'G':
-			shift = 30;
-			break;
-		case 'T':
-			shift = 40;
-			break;
-		default:
-			return -EINVAL;
-		}
-		end++;
-		/* allow "16MiB"/"16MB" spellings */
-		if (shift && (*end == 'i' || *end == 'I'))
-			end++;
-		if (shift && (*end == 'b' || *end == 'B'))
-			end++;
-		if (*end)
-			return -EINVAL;
-	}
-	if (v == 0)
-		return -EINVAL;
-	if (v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
 
 static char *trim(char *s)
 {

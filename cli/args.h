@@ -1,17 +1,6 @@
-/* Parsing helpers for the command line: sizes with suffixes, numbers, module lists. */
+/* QEMU-style module lists for -initrd. */
 #ifndef TINYVMM_CLI_ARGS_H
 #define TINYVMM_CLI_ARGS_H
-
-#include <stdint.h>
-
-/*
- * "64" (MiB by default), "512K", "16M", "2G", "1T": bytes in *out. Rejects empty strings,
- * junk after the number, zero, and values that overflow. 0 or -EINVAL / -ERANGE.
- */
-int parse_size(const char *s, uint64_t *out);
-
-/* Unsigned number in decimal or 0x-hex, no junk, at most `max`. 0 or -EINVAL / -ERANGE. */
-int parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 #define MODLIST_MAX 16
 

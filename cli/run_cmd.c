@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/args.h"
 #include "cli/direct_files.h"
 #include "cli/exit_report.h"
 #include "cli/exit_status.h"

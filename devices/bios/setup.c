@@ -1,9 +1,9 @@
 /* Firmware boot, step 1: the blob at 0xF0000, the IVT, the BIOS data area and the EBDA. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/errf.h"
 #include "devices/bios/bda.h"
 #include "devices/bios/blob.h"
 #include "devices/bios/service.h"
@@ -28,18 +28,6 @@
 #define EQ_VIDEO_80	0x0020 /* initial video: 80x25 colour */
 #define EQ_SERIAL_SHIFT 9
 
-static int fail(struct bios_env *env, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct bios_env *env, int err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(env->why, sizeof(env->why), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 static uint16_t hdr16(const uint8_t *img, unsigned off)
 {
 	return (uint16_t)(img[off] | img[off + 1] << 8);
@@ -49,22 +37,26 @@ static uint16_t hdr16(const uint8_t *img, unsigned off)
 static int check_image(struct bios_env *env, const uint8_t *img, size_t size)
 {
 	if (size < BIOS_HDR_LEN || size > PLATFORM_BIOS_MAX)
-		return fail(env, -EINVAL,
+		return errf(env->why, sizeof(env->why), -EINVAL,
 			    "BIOS image of %zu bytes (the header needs %u, at most %u)", size,
 			    BIOS_HDR_LEN, (unsigned)PLATFORM_BIOS_MAX);
 	if (memcmp(img + BIOS_HDR_MAGIC, BIOS_MAGIC, BIOS_MAGIC_LEN))
-		return fail(env, -EINVAL, "BIOS image lacks the %s magic", BIOS_MAGIC);
+		return errf(env->why, sizeof(env->why), -EINVAL, "BIOS image lacks the %s magic",
+			    BIOS_MAGIC);
 	if (hdr16(img, BIOS_HDR_VERSION) != BIOS_ABI_VERSION)
-		return fail(env, -EINVAL, "BIOS image has ABI version %u, this VMM speaks %u",
+		return errf(env->why, sizeof(env->why), -EINVAL,
+			    "BIOS image has ABI version %u, this VMM speaks %u",
 			    hdr16(img, BIOS_HDR_VERSION), BIOS_ABI_VERSION);
 	if (hdr16(img, BIOS_HDR_HEADER_LEN) < BIOS_HDR_LEN || hdr16(img, BIOS_HDR_BLOB_LEN) != size)
-		return fail(env, -EINVAL, "BIOS image header gives wrong lengths");
+		return errf(env->why, sizeof(env->why), -EINVAL,
+			    "BIOS image header gives wrong lengths");
 	if (hdr16(img, BIOS_HDR_STUBS) != BIOS_STUB_TABLE ||
 	    hdr16(img, BIOS_HDR_STUB_STRIDE) != BIOS_STUB_STRIDE ||
 	    img[BIOS_HDR_STUB_FIRST] != BIOS_STUB_FIRST ||
 	    img[BIOS_HDR_STUB_COUNT] != BIOS_STUB_COUNT ||
 	    BIOS_STUB_TABLE + BIOS_STUB_COUNT * BIOS_STUB_STRIDE > size)
-		return fail(env, -EINVAL, "BIOS image's stub table is not where the ABI puts it");
+		return errf(env->why, sizeof(env->why), -EINVAL,
+			    "BIOS image's stub table is not where the ABI puts it");
 	static const struct {
 		unsigned field, len;
 	} parts[] = {
@@ -81,8 +73,8 @@ static int check_image(struct bios_env *env, const uint8_t *img, size_t size)
 	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		unsigned off = hdr16(img, parts[i].field);
 		if (off < BIOS_HDR_LEN || off + parts[i].len > size)
-			return fail(env, -EINVAL, "BIOS image header field %u points outside it",
-				    parts[i].field);
+			return errf(env->why, sizeof(env->why), -EINVAL,
+				    "BIOS image header field %u points outside it", parts[i].field);
 	}
 	return 0;
 }
@@ -205,7 +197,8 @@ int bios_install_image(struct bios_env *env, const uint8_t *image, size_t size)
 	if (err)
 		return err;
 	if (!gmem_ptr(env->mem, 0, GUEST_HIGH_MEM))
-		return fail(env, -ENOSPC, "firmware boot needs guest RAM over the whole first MiB");
+		return errf(env->why, sizeof(env->why), -ENOSPC,
+			    "firmware boot needs guest RAM over the whole first MiB");
 
 	uint8_t *blob = gmem_ptr(env->mem, PLATFORM_BIOS_BASE, size);
 	memcpy(blob, image, size);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/parse.h"
 #include "cli/args.h"
 #include "cli/run_opts.h"
 
