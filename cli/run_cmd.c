@@ -11,15 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/direct_files.h"
 #include "cli/exit_report.h"
 #include "cli/exit_status.h"
-#include "cli/file_blob.h"
 #include "cli/report_log.h"
 #include "cli/run_opts.h"
 #include "cli/run_watch.h"
 #include "cli/stdin_pump.h"
 #include "devices/sink.h"
+#include "vmm/boot/direct_files.h"
+#include "vmm/boot/file_blob.h"
 #include "vmm/kvm_host.h"
 #include "vmm/platform/vga_text.h"
 #include "vmm/seccomp.h"

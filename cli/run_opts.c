@@ -8,7 +8,6 @@
 
 #include "base/errf.h"
 #include "base/parse.h"
-#include "cli/args.h"
 
 /* "-opt" and "--opt" are the same option, as in QEMU. */
 static const char *opt_name(const char *a)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "base/errf.h"
-#include "cli/file_blob.h"
+#include "vmm/boot/file_blob.h"
 
 int boot_files_open(struct boot_files *f, const struct pop_group *g, char *err, size_t errlen)
 {

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "base/parse.h"
-#include "cli/args.h"
 #include "cli/run_opts.h"
+#include "vmm/boot/modlist.h"
 
 Test(cli_args, sizes)
 {

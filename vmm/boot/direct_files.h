@@ -1,12 +1,12 @@
 /* A direct-boot kernel's files -- the kernel, its modules or initrd, its command line -- mapped
  * once. */
-#ifndef TINYVMM_CLI_DIRECT_FILES_H
-#define TINYVMM_CLI_DIRECT_FILES_H
+#ifndef TINYVMM_VMM_BOOT_DIRECT_FILES_H
+#define TINYVMM_VMM_BOOT_DIRECT_FILES_H
 
 #include <stddef.h>
 
-#include "cli/args.h"
-#include "cli/file_blob.h"
+#include "vmm/boot/modlist.h"
+#include "vmm/boot/file_blob.h"
 #include "vmm/boot/loader.h"
 
 /*

@@ -1,5 +1,5 @@
 /* Maps kernel, initrd and module files read-only for the loaders. */
-#include "cli/file_blob.h"
+#include "vmm/boot/file_blob.h"
 
 #include <errno.h>
 #include <fcntl.h>

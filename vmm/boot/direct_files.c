@@ -1,5 +1,5 @@
 /* Maps a direct-boot kernel's modules and builds its command line, for run and pop alike. */
-#include "cli/direct_files.h"
+#include "vmm/boot/direct_files.h"
 
 #include <errno.h>
 #include <stdio.h>

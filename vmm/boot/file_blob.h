@@ -1,6 +1,6 @@
 /* Read-only file mappings handed to loaders as blobs: mapped once, never copied. */
-#ifndef TINYVMM_CLI_FILE_BLOB_H
-#define TINYVMM_CLI_FILE_BLOB_H
+#ifndef TINYVMM_VMM_BOOT_FILE_BLOB_H
+#define TINYVMM_VMM_BOOT_FILE_BLOB_H
 
 #include "vmm/boot/loader.h"
 

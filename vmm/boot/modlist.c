@@ -1,5 +1,5 @@
 /* QEMU-style module lists ("file args,file2"). */
-#include "cli/args.h"
+#include "vmm/boot/modlist.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* QEMU-style module lists for -initrd. */
-#ifndef TINYVMM_CLI_ARGS_H
-#define TINYVMM_CLI_ARGS_H
+#ifndef TINYVMM_VMM_BOOT_MODLIST_H
+#define TINYVMM_VMM_BOOT_MODLIST_H
 
 #define MODLIST_MAX 16
 
