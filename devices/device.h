@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/vm_end.h"
+
 /*
  * Port-I/O handlers. `offset` is relative to the base the device was registered at;
  * `size` is 1, 2 or 4. Reads return the value zero-extended; a device that does not
@@ -69,20 +71,14 @@ static inline void sink_write(const struct char_sink *s, const uint8_t *buf, siz
 		s->write(s->ctx, buf, len);
 }
 
-/* Why a device asks the VM to stop. */
-enum vm_stop_kind {
-	VM_STOP_DEBUG_EXIT, /* isa-debug-exit: status is (v << 1) | 1 */
-	VM_STOP_RESET,	    /* keyboard controller pulse, port 0x92, triple fault is separate */
-	VM_STOP_POWEROFF,   /* clean power-off */
-};
-
-/* A device's way to end its VM; called from the vCPU thread that did the I/O. */
+/* A device's way to end its VM (DEBUG_EXIT, RESET or POWEROFF); called from the vCPU thread that
+ * did the I/O. */
 struct vm_stopper {
-	void (*stop)(void *ctx, enum vm_stop_kind kind, int status);
+	void (*stop)(void *ctx, enum vm_end kind, int status);
 	void *ctx;
 };
 
-static inline void vm_request_stop(const struct vm_stopper *s, enum vm_stop_kind kind, int status)
+static inline void vm_request_stop(const struct vm_stopper *s, enum vm_end kind, int status)
 {
 	if (s->stop)
 		s->stop(s->ctx, kind, status);

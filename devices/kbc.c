@@ -90,7 +90,7 @@ static void finish(struct kbc *k, bool reset)
 {
 	pthread_mutex_unlock(&k->lock);
 	if (reset)
-		vm_request_stop(&k->stopper, VM_STOP_RESET, 0);
+		vm_request_stop(&k->stopper, VM_END_RESET, 0);
 }
 
 static uint32_t pad(uint32_t byte, unsigned size)

@@ -39,7 +39,7 @@ static void p92_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 	s->port92 = (uint8_t)(value & ~(uint32_t)P92_RESET);
 	pthread_mutex_unlock(&s->lock);
 	if (value & P92_RESET)
-		vm_request_stop(&s->stopper, VM_STOP_RESET, 0);
+		vm_request_stop(&s->stopper, VM_END_RESET, 0);
 }
 
 static uint32_t post_read(void *dev, uint16_t offset, unsigned size)

@@ -268,22 +268,3 @@ const char *guest_state_name(enum guest_state s)
 	}
 	return "?";
 }
-
-const char *guest_end_name(enum vm_end e)
-{
-	switch (e) {
-	case VM_END_DEBUG_EXIT:
-		return "debug-exit";
-	case VM_END_POWEROFF:
-		return "poweroff";
-	case VM_END_RESET:
-		return "reset";
-	case VM_END_CRASH:
-		return "crash";
-	case VM_END_STOPPED:
-		return "stopped";
-	case VM_END_NONE:
-		break;
-	}
-	return "none";
-}

@@ -14,19 +14,19 @@
 #define VEC_BP 3
 #define VEC_MF 16
 
-static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
+static enum vm_end crash(struct exit_env *env, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
+static enum vm_end crash(struct exit_env *env, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(env->why, sizeof(env->why), fmt, ap);
 	va_end(ap);
-	return EXIT_CRASH;
+	return VM_END_CRASH;
 }
 
-static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t run_size)
+static enum vm_end do_io(struct exit_env *env, struct kvm_run *run, size_t run_size)
 {
 	/* Read once: the data area is in the same mapping, so an IN could rewrite these fields
 	 * between the check and their use. */
@@ -36,13 +36,12 @@ static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t 
 	const bool out = run->io.direction == KVM_EXIT_IO_OUT;
 	const uint64_t offset = run->io.data_offset;
 	uint64_t bytes = (uint64_t)size * count;
-	if ((size != 1 && size != 2 && size != 4) || offset > run_size ||
-	    bytes > run_size - offset)
+	if ((size != 1 && size != 2 && size != 4) || offset > run_size || bytes > run_size - offset)
 		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", port, size,
 			     count);
 	uint8_t *data = (uint8_t *)run + offset;
 	if (env->service.handle && port == env->service.port && out && size == 1 && count == 1)
-		return (enum exit_action)env->service.handle(env->service.ctx, env, data[0]);
+		return (enum vm_end)env->service.handle(env->service.ctx, env, data[0]);
 	for (uint32_t i = 0; i < count; i++, data += size) {
 		uint32_t v = 0;
 		if (out) {
@@ -53,10 +52,10 @@ static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t 
 			memcpy(data, &v, size);
 		}
 	}
-	return EXIT_CONTINUE;
+	return VM_END_NONE;
 }
 
-static enum exit_action do_mmio(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_mmio(struct exit_env *env, struct kvm_run *run)
 {
 	/* No MMIO devices outside the kernel's LAPIC/IOAPIC: reads float high, writes vanish. */
 	if (!run->mmio.is_write) {
@@ -64,7 +63,7 @@ static enum exit_action do_mmio(struct exit_env *env, struct kvm_run *run)
 		memset(run->mmio.data, 0xFF, len);
 	}
 	__atomic_add_fetch(&env->bus->unhandled, 1, __ATOMIC_RELAXED);
-	return EXIT_CONTINUE;
+	return VM_END_NONE;
 }
 
 static void format_bytes(char *out, size_t outlen, const uint8_t *b, size_t n)
@@ -98,8 +97,8 @@ static size_t insn_bytes(struct exit_env *env, struct kvm_run *run, const struct
 }
 
 /* An IRET outside real mode: emul_iret decides, this only carries its result to the vCPU. */
-static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
-				struct kvm_sregs *sregs, const uint8_t *insn, size_t n)
+static enum vm_end do_iret(struct exit_env *env, struct kvm_regs *regs, struct kvm_sregs *sregs,
+			   const uint8_t *insn, size_t n)
 {
 	const unsigned long long rip = regs->rip;
 	const unsigned cpl = sregs->ss.dpl & 3;
@@ -123,7 +122,7 @@ static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
 				     "RIP 0x%llx",
 				     r.vector, r.error_code, rip);
 		__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-		return EXIT_CONTINUE;
+		return VM_END_NONE;
 	}
 	if (r.mark_accessed) {
 		/* a locked OR, as the CPU sets the bit, so a vCPU writing the GDT loses nothing */
@@ -138,10 +137,10 @@ static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
 	    env->acc.set_regs(env->acc.ctx, regs))
 		return crash(env, "cannot complete iret at RIP 0x%llx: registers not written", rip);
 	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-	return EXIT_CONTINUE;
+	return VM_END_NONE;
 }
 
-static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_emulation_failure(struct exit_env *env, struct kvm_run *run)
 {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
@@ -165,7 +164,7 @@ static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_ru
 				return crash(env, "cannot inject #MF for fwait at 0x%llx",
 					     (unsigned long long)regs.rip);
 			__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-			return EXIT_CONTINUE;
+			return VM_END_NONE;
 		}
 	}
 	if (f.kind == FIXUP_NONE) {
@@ -187,10 +186,10 @@ static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_ru
 		return crash(env, "cannot deliver #BP for int3 at 0x%llx",
 			     (unsigned long long)regs.rip);
 	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-	return EXIT_CONTINUE;
+	return VM_END_NONE;
 }
 
-static enum exit_action do_internal_error(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_internal_error(struct exit_env *env, struct kvm_run *run)
 {
 	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
 		return do_emulation_failure(env, run);
@@ -205,13 +204,13 @@ static enum exit_action do_internal_error(struct exit_env *env, struct kvm_run *
 	return crash(env, "KVM internal error %u (%s)", sub, name);
 }
 
-static enum exit_action do_system_event(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_system_event(struct exit_env *env, struct kvm_run *run)
 {
 	switch (run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		return EXIT_POWEROFF;
+		return VM_END_POWEROFF;
 	case KVM_SYSTEM_EVENT_RESET:
-		return EXIT_RESET;
+		return VM_END_RESET;
 	case KVM_SYSTEM_EVENT_CRASH:
 		return crash(env, "guest reported a crash (system event)");
 	default:
@@ -219,7 +218,7 @@ static enum exit_action do_system_event(struct exit_env *env, struct kvm_run *ru
 	}
 }
 
-enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size)
+enum vm_end exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size)
 {
 	__atomic_add_fetch(&env->stats.total, 1, __ATOMIC_RELAXED);
 	switch (run->exit_reason) {
@@ -234,7 +233,7 @@ enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t
 	case KVM_EXIT_HLT:
 	case KVM_EXIT_DEBUG:
 		__atomic_add_fetch(&env->stats.other, 1, __ATOMIC_RELAXED);
-		return EXIT_CONTINUE;
+		return VM_END_NONE;
 	case KVM_EXIT_SHUTDOWN:
 		return crash(env, "triple fault (KVM_EXIT_SHUTDOWN)");
 	case KVM_EXIT_FAIL_ENTRY:

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/vm_end.h"
 #include "vmm/bus.h"
 #include "vmm/guest_mem.h"
 
@@ -36,7 +37,7 @@ struct exit_stats {
 
 /*
  * A port whose handler needs the vCPU's registers (the BIOS service port): an OUT of one
- * byte there goes to service() instead of the bus. It returns an enum exit_action and
+ * byte there goes to service() instead of the bus. It returns an enum vm_end and
  * may fill env->why.
  */
 struct exit_service {
@@ -54,14 +55,10 @@ struct exit_env {
 	char why[256]; /* set when the action ends the VM */
 };
 
-enum exit_action {
-	EXIT_CONTINUE,
-	EXIT_CRASH,    /* triple fault, internal error, failed entry: `why` says which */
-	EXIT_RESET,    /* the guest asked the platform for a reset */
-	EXIT_POWEROFF, /* the guest powered off */
-};
-
-/* `run_size` is the size of the vCPU's kvm_run mapping, to bound I/O data offsets. */
-enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size);
+/*
+ * `run_size` is the size of the vCPU's kvm_run mapping, to bound I/O data offsets. Returns
+ * VM_END_NONE (carry on), VM_END_CRASH (`why` says which), VM_END_RESET or VM_END_POWEROFF.
+ */
+enum vm_end exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size);
 
 #endif

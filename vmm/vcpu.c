@@ -218,19 +218,11 @@ static void *vcpu_thread(void *arg)
 			crash_with_rip(c, why);
 			break;
 		}
-		switch (exit_dispatch(&c->env, c->run, c->run_size)) {
-		case EXIT_CONTINUE:
-			break;
-		case EXIT_CRASH:
+		enum vm_end end = exit_dispatch(&c->env, c->run, c->run_size);
+		if (end == VM_END_CRASH)
 			crash_with_rip(c, c->env.why);
-			break;
-		case EXIT_RESET:
-			vm_stop(vm, VM_END_RESET, 0, "guest reset");
-			break;
-		case EXIT_POWEROFF:
-			vm_stop(vm, VM_END_POWEROFF, 0, "guest powered off");
-			break;
-		}
+		else if (end != VM_END_NONE)
+			vm_stop_asked(vm, end, 0);
 	}
 	struct timespec cpu;
 	bool has_cpu = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/vm_end.h"
 #include "devices/acpi_pm.h"
 #include "devices/ata.h"
 #include "devices/bios/bios.h"
@@ -48,15 +49,6 @@ struct vm_config {
 	const char *app_args;	   /* app command line offered on the report port; NULL: none */
 	/* seccomp filters every vCPU thread confines itself to; NULL: none (unit tests) */
 	const struct sandbox *sandbox;
-};
-
-enum vm_end {
-	VM_END_NONE,
-	VM_END_DEBUG_EXIT, /* status = (v << 1) | 1 */
-	VM_END_POWEROFF,
-	VM_END_RESET,
-	VM_END_CRASH,	/* message says why */
-	VM_END_STOPPED, /* stopped from outside (signal, population manager) */
 };
 
 struct vm_result {
@@ -132,6 +124,12 @@ void vm_run(struct vm *vm, struct vm_result *result);
 
 /* Ends the VM from any thread (first reason wins) and kicks its vCPUs out of KVM_RUN. */
 void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message);
+
+/* vm_stop for an end the guest asked for (debug-exit, reset, power-off), with its message. */
+static inline void vm_stop_asked(struct vm *vm, enum vm_end end, int status)
+{
+	vm_stop(vm, end, status, vm_end_message(end));
+}
 
 void vm_destroy(struct vm *vm);
 

@@ -16,20 +16,9 @@
 #define PIT_BASE  0x40
 #define PIT_IRQ	  0
 
-static void device_stop(void *ctx, enum vm_stop_kind kind, int status)
+static void device_stop(void *ctx, enum vm_end end, int status)
 {
-	struct vm *vm = ctx;
-	switch (kind) {
-	case VM_STOP_DEBUG_EXIT:
-		vm_stop(vm, VM_END_DEBUG_EXIT, status, "guest wrote to the debug-exit port");
-		break;
-	case VM_STOP_RESET:
-		vm_stop(vm, VM_END_RESET, 0, "guest reset");
-		break;
-	case VM_STOP_POWEROFF:
-		vm_stop(vm, VM_END_POWEROFF, 0, "guest powered off");
-		break;
-	}
+	vm_stop_asked(ctx, end, status);
 }
 
 /* The report port's console records come out of guest RAM through the checked accessor. */

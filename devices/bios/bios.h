@@ -85,7 +85,7 @@ enum bios_outcome bios_boot(struct bios_env *env, struct bios_entry *entry);
 /*
  * The exit_service hook for BIOS_SERVICE_PORT, with ctx = the struct bios_env:
  *   exit_env.service = (struct exit_service){BIOS_SERVICE_PORT, bios_port_handle, &env};
- * Returns an enum exit_action: EXIT_CONTINUE, or EXIT_CRASH with the exit_env's why set
+ * Returns an enum vm_end: VM_END_NONE, or VM_END_CRASH with the exit_env's why set
  * (no bootable disk, unreadable registers, a caller stack outside RAM).
  */
 struct exit_env;

@@ -19,7 +19,7 @@ static int crash(struct exit_env *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(x->why, sizeof(x->why), fmt, ap);
 	va_end(ap);
-	return EXIT_CRASH;
+	return VM_END_CRASH;
 }
 
 /*
@@ -83,10 +83,10 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 		return crash(x, "BIOS service port: cannot read the vCPU's registers");
 	/* Only real-mode code at a stub is a BIOS call; anything else writing 0xE7 is noise. */
 	if ((sregs.cr0 & CR0_PE) || (regs.rflags & RFLAGS_VM))
-		return EXIT_CONTINUE;
+		return VM_END_NONE;
 	int vector = stub_vector(sregs.cs.base + regs.rip);
 	if (vector < 0)
-		return EXIT_CONTINUE;
+		return VM_END_NONE;
 
 	/* SP wraps within the stack segment, byte by byte, as the CPU's IRET would see it. */
 	uint16_t sp = (uint16_t)regs.rsp;
@@ -116,5 +116,5 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	flags = (uint16_t)((flags & ~RESULT_FLAGS) | (r.flags & RESULT_FLAGS));
 	*lo = (uint8_t)flags;
 	*hi = (uint8_t)(flags >> 8);
-	return EXIT_CONTINUE;
+	return VM_END_NONE;
 }

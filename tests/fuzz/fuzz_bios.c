@@ -93,9 +93,9 @@ static void port_call(struct fz *in, struct bios_env *env, struct guest_mem *mem
 	    .acc = {
 		.get_regs = get_regs, .set_regs = set_regs, .get_sregs = get_sregs, .ctx = &cpu}};
 	int action = bios_port_handle(env, &x, fz_u8(in));
-	if (action != EXIT_CONTINUE && action != EXIT_CRASH)
+	if (action != VM_END_NONE && action != VM_END_CRASH)
 		abort();
-	if (action == EXIT_CRASH && !x.why[0])
+	if (action == VM_END_CRASH && !x.why[0])
 		abort(); /* a VM that ends must say why */
 }
 

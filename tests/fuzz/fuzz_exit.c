@@ -14,7 +14,7 @@ static int service(void *ctx, struct exit_env *env, uint8_t value)
 {
 	(void)ctx;
 	(void)env;
-	return value & 1 ? EXIT_CONTINUE : EXIT_POWEROFF;
+	return value & 1 ? VM_END_NONE : VM_END_POWEROFF;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,10 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t run_size = r & 4 ? fz_u16(&in) : sizeof(page);
 		if (run_size > sizeof(page))
 			run_size = sizeof(page);
-		enum exit_action a = exit_dispatch(&env, run, run_size);
-		if (a == EXIT_CRASH && !env.why[0])
+		enum vm_end a = exit_dispatch(&env, run, run_size);
+		if (a == VM_END_CRASH && !env.why[0])
 			abort(); /* a VM that ends must say why */
-		if (a != EXIT_CONTINUE && a != EXIT_CRASH && a != EXIT_RESET && a != EXIT_POWEROFF)
+		if (a != VM_END_NONE && a != VM_END_CRASH && a != VM_END_RESET &&
+		    a != VM_END_POWEROFF)
 			abort();
 		env.why[0] = 0;
 	}

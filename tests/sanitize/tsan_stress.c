@@ -96,7 +96,7 @@ static void *sampler(void *arg)
 }
 
 /* The VM's stopper is thread safe (vm_stop takes its lock); so is this one. */
-static void stop(void *ctx, enum vm_stop_kind kind, int status)
+static void stop(void *ctx, enum vm_end kind, int status)
 {
 	(void)kind;
 	(void)status;
