@@ -178,15 +178,13 @@ static int load_guest(struct vm *vm, const struct boot_request *req, const struc
 	char err[320];
 	if (no_boot_media[0])
 		return no_bootable_disk(vm, no_boot_media);
+	int r = vm_boot(vm, o->kernel ? req : NULL, o->boot == 'a' ? 0x00 : 0x80, err, sizeof(err));
+	if (r == VM_FIRMWARE_OK)
+		return -1;
 	if (o->kernel) {
-		if (vm_load(vm, req, err, sizeof(err)) == 0)
-			return -1;
 		fprintf(stderr, "tinyvmm: %s\n", err);
 		return TVMM_EXIT_USAGE;
 	}
-	int r = vm_load_firmware(vm, o->boot == 'a' ? 0x00 : 0x80, err, sizeof(err));
-	if (r == VM_FIRMWARE_OK)
-		return -1;
 	if (r == VM_FIRMWARE_NO_BOOT)
 		return no_bootable_disk(vm, err);
 	fprintf(stderr, "tinyvmm: vm '%s': %s\n", vm->name, err);

@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmm/guest_mem.h"
-
 enum rtc_reg {
 	REG_SEC = 0x00,
 	REG_SEC_ALARM = 0x01,
@@ -614,10 +612,8 @@ static void put16(uint8_t *c, unsigned at, uint64_t v)
 	c[at + 1] = (uint8_t)(v >> 8);
 }
 
-static void fill_memory_bytes(uint8_t *c, uint64_t ram)
+static void fill_memory_bytes(uint8_t *c, uint64_t low, uint64_t high)
 {
-	uint64_t low = ram < GUEST_LOW_RAM_LIMIT ? ram : GUEST_LOW_RAM_LIMIT;
-	uint64_t high = ram - low;
 	put16(c, CMOS_BASE_KIB, (low < 640 * KIB ? low : 640 * KIB) / KIB);
 	uint64_t ext = low > MIB ? (low - MIB) / KIB : 0;
 	put16(c, CMOS_EXT_KIB, ext);
@@ -641,6 +637,18 @@ static uint8_t equipment_byte(uint8_t floppy)
 	return v;
 }
 
+uint8_t rtc_floppy_a_type(uint64_t image_bytes)
+{
+	static const struct {
+		uint64_t size;
+		uint8_t type;
+	} types[] = {{368640, 1}, {1228800, 2}, {737280, 3}, {1474560, 4}, {2949120, 5}};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (image_bytes == types[i].size)
+			return (uint8_t)(types[i].type << 4);
+	return RTC_FLOPPY_A_1440K;
+}
+
 static void fill_cmos(struct rtc *r)
 {
 	uint8_t *c = r->cmos;
@@ -648,7 +656,7 @@ static void fill_cmos(struct rtc *r)
 	c[REG_B] = RESET_B;
 	c[CMOS_FLOPPY] = r->cfg.floppy_types;
 	c[CMOS_EQUIPMENT] = equipment_byte(r->cfg.floppy_types);
-	fill_memory_bytes(c, r->cfg.ram_bytes);
+	fill_memory_bytes(c, r->cfg.ram_low_bytes, r->cfg.ram_high_bytes);
 	unsigned sum = 0;
 	for (unsigned i = CMOS_FLOPPY; i < CMOS_CHECKSUM; i++)
 		sum += c[i];

@@ -5,9 +5,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "population/metrics_live.h"
 #include "population/pop.h"
-#include "vmm/clock.h"
 
 struct pop_guest *pop_find(struct pop *p, const char *id)
 {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
-#include "vmm/clock.h"
+#include "base/clock.h"
 #include "vmm/platform/vga_text.h"
 #include "vmm/vm_firmware.h"
 
@@ -134,12 +134,9 @@ static void close_sinks(struct pop_guest *g)
 static int load(struct pop_guest *g, const struct boot_files *bf)
 {
 	char err[320];
-	if (bf->direct) {
-		if (vm_load(g->vm, &bf->req, err, sizeof(err)))
-			return failed(g, -EINVAL, "%s", err);
-		return 0;
-	}
-	int r = vm_load_firmware(g->vm, bf->boot_drive, err, sizeof(err));
+	int r = vm_boot(g->vm, bf->direct ? &bf->req : NULL, bf->boot_drive, err, sizeof(err));
+	if (r && bf->direct)
+		return failed(g, -EINVAL, "%s", err);
 	if (r == VM_FIRMWARE_NO_BOOT)
 		return failed(g, -ENOEXEC, "no bootable disk: %s", err);
 	if (r)

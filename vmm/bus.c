@@ -54,10 +54,10 @@ uint32_t bus_read(struct io_bus *bus, uint16_t port, unsigned size)
 {
 	struct bus_range *r = bus_find(bus, port);
 	if (!r || !r->ops->read) {
-		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&bus->unhandled, 1, memory_order_relaxed);
 		return size_mask(size);
 	}
-	__atomic_add_fetch(&r->accesses, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&r->accesses, 1, memory_order_relaxed);
 	return r->ops->read(r->dev, (uint16_t)(port - r->base), size) & size_mask(size);
 }
 
@@ -65,9 +65,9 @@ void bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
 {
 	struct bus_range *r = bus_find(bus, port);
 	if (!r || !r->ops->write) {
-		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&bus->unhandled, 1, memory_order_relaxed);
 		return;
 	}
-	__atomic_add_fetch(&r->accesses, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&r->accesses, 1, memory_order_relaxed);
 	r->ops->write(r->dev, (uint16_t)(port - r->base), size, value & size_mask(size));
 }

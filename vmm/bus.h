@@ -2,6 +2,7 @@
 #ifndef TINYVMM_VMM_BUS_H
 #define TINYVMM_VMM_BUS_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "devices/device.h"
@@ -14,14 +15,14 @@ struct bus_range {
 	const struct io_ops *ops;
 	void *dev;
 	const char *name;
-	uint64_t accesses; /* every read or write, for exit accounting */
+	_Atomic uint64_t accesses; /* every read or write, for exit accounting */
 };
 
 /* Kept sorted by base so a lookup is a binary search over a handful of entries. */
 struct io_bus {
 	unsigned n;
 	struct bus_range r[BUS_MAX_RANGES];
-	uint64_t unhandled; /* accesses no device claimed */
+	_Atomic uint64_t unhandled; /* accesses no device claimed */
 };
 
 void bus_init(struct io_bus *bus);

@@ -62,7 +62,7 @@ static enum vm_end do_mmio(struct exit_env *env, struct kvm_run *run)
 		unsigned len = run->mmio.len <= sizeof(run->mmio.data) ? run->mmio.len : 8;
 		memset(run->mmio.data, 0xFF, len);
 	}
-	__atomic_add_fetch(&env->bus->unhandled, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&env->bus->unhandled, 1, memory_order_relaxed);
 	return VM_END_NONE;
 }
 
@@ -121,7 +121,7 @@ static enum vm_end do_iret(struct exit_env *env, struct kvm_regs *regs, struct k
 				     "cannot deliver exception %u (error code 0x%x) for iret at "
 				     "RIP 0x%llx",
 				     r.vector, r.error_code, rip);
-		__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 		return VM_END_NONE;
 	}
 	if (r.mark_accessed) {
@@ -131,12 +131,12 @@ static enum vm_end do_iret(struct exit_env *env, struct kvm_regs *regs, struct k
 			return crash(env,
 				     "cannot complete iret at RIP 0x%llx: CS descriptor not in RAM",
 				     rip);
-		__atomic_fetch_or(type, 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(type, 1, __ATOMIC_SEQ_CST); /* guest RAM: no C11 atomic object */
 	}
 	if ((r.sregs_changed && env->acc.set_sregs(env->acc.ctx, sregs)) ||
 	    env->acc.set_regs(env->acc.ctx, regs))
 		return crash(env, "cannot complete iret at RIP 0x%llx: registers not written", rip);
-	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 	return VM_END_NONE;
 }
 
@@ -163,7 +163,7 @@ static enum vm_end do_emulation_failure(struct exit_env *env, struct kvm_run *ru
 			if (env->acc.inject_exception(env->acc.ctx, VEC_MF))
 				return crash(env, "cannot inject #MF for fwait at 0x%llx",
 					     (unsigned long long)regs.rip);
-			__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
+			atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 			return VM_END_NONE;
 		}
 	}
@@ -185,7 +185,7 @@ static enum vm_end do_emulation_failure(struct exit_env *env, struct kvm_run *ru
 	if (f.kind == FIXUP_INJECT_BP && env->acc.inject_exception(env->acc.ctx, VEC_BP))
 		return crash(env, "cannot deliver #BP for int3 at 0x%llx",
 			     (unsigned long long)regs.rip);
-	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 	return VM_END_NONE;
 }
 
@@ -220,19 +220,19 @@ static enum vm_end do_system_event(struct exit_env *env, struct kvm_run *run)
 
 enum vm_end exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size)
 {
-	__atomic_add_fetch(&env->stats.total, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&env->stats.total, 1, memory_order_relaxed);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
-		__atomic_add_fetch(&env->stats.io, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&env->stats.io, 1, memory_order_relaxed);
 		return do_io(env, run, run_size);
 	case KVM_EXIT_MMIO:
-		__atomic_add_fetch(&env->stats.mmio, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&env->stats.mmio, 1, memory_order_relaxed);
 		return do_mmio(env, run);
 	case KVM_EXIT_INTR:
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 	case KVM_EXIT_HLT:
 	case KVM_EXIT_DEBUG:
-		__atomic_add_fetch(&env->stats.other, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&env->stats.other, 1, memory_order_relaxed);
 		return VM_END_NONE;
 	case KVM_EXIT_SHUTDOWN:
 		return crash(env, "triple fault (KVM_EXIT_SHUTDOWN)");

@@ -4,6 +4,7 @@
 #define TINYVMM_VMM_EXIT_H
 
 #include <linux/kvm.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,7 @@ struct vcpu_access {
 
 /* Counted by the vCPU thread with atomic adds: other threads (the sampler) read them live. */
 struct exit_stats {
-	uint64_t total, io, mmio, fixups, other;
+	_Atomic uint64_t total, io, mmio, fixups, other;
 };
 
 /*

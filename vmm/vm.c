@@ -190,7 +190,7 @@ void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message)
 		vm->result.status = status;
 		snprintf(vm->result.message, sizeof(vm->result.message), "%s",
 			 message ? message : "");
-		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
+		atomic_store_explicit(&vm->stopping, true, memory_order_release);
 	}
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
@@ -254,7 +254,7 @@ void vm_run(struct vm *vm, struct vm_result *result)
 void vm_pause(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->stop_lock);
-	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+	atomic_store_explicit(&vm->paused, true, memory_order_release);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	pthread_mutex_unlock(&vm->stop_lock);
@@ -263,7 +263,7 @@ void vm_pause(struct vm *vm)
 void vm_resume(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->stop_lock);
-	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	atomic_store_explicit(&vm->paused, false, memory_order_release);
 	pthread_cond_broadcast(&vm->resume);
 	pthread_mutex_unlock(&vm->stop_lock);
 }
@@ -289,7 +289,7 @@ uint64_t vm_exit_count(const struct vm *vm)
 	/* the vCPU threads count as they go: atomic, so a reader on another thread (the
 	 * population's sampler) never races them */
 	for (unsigned i = 0; i < vm->nvcpus; i++)
-		n += __atomic_load_n(&vm->vcpus[i].env.stats.total, __ATOMIC_RELAXED);
+		n += atomic_load_explicit(&vm->vcpus[i].env.stats.total, memory_order_relaxed);
 	return n;
 }
 

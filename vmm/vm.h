@@ -4,6 +4,7 @@
 #define TINYVMM_VMM_VM_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -95,13 +96,13 @@ struct vm {
 	const struct sandbox *sandbox; /* the config's: vCPU threads enter SANDBOX_VCPU */
 
 	pthread_mutex_t stop_lock;
-	bool stopping;
+	_Atomic bool stopping;
 	struct vm_result result;
 
 	/* vm_start/vm_wait (the population manager); all under stop_lock. */
 	struct vm_end_notify notify;
 	unsigned live; /* vCPU threads not yet ended (or about to start), + 1 while vm_start runs */
-	bool paused;   /* vCPUs park on `resume` instead of entering KVM_RUN */
+	_Atomic bool paused;   /* vCPUs park on `resume` instead of entering KVM_RUN */
 	unsigned parked;       /* how many are parked right now */
 	pthread_cond_t resume; /* paused went false, or stopping went true */
 };

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 
 #include "devices/bios/abi.h"
+#include "devices/pit.h"
 #include "vmm/cpu_setup.h"
 #include "vmm/vm.h"
 
@@ -38,9 +39,9 @@ static int set_pic(int vm_fd, uint32_t chip, uint8_t base, uint8_t imr)
 static int start_bios_tick(struct vm *vm)
 {
 	if (vm->dev.user_pit) {
-		bus_write(&vm->bus, 0x43, 1, 0x36);
-		bus_write(&vm->bus, 0x40, 1, 0x00);
-		bus_write(&vm->bus, 0x40, 1, 0x00);
+		bus_write(&vm->bus, PIT_IO_BASE + 3, 1, 0x36); /* mode/command */
+		bus_write(&vm->bus, PIT_IO_BASE, 1, 0x00);     /* channel 0 count, low byte */
+		bus_write(&vm->bus, PIT_IO_BASE, 1, 0x00);     /* and high */
 		return 0;
 	}
 	struct kvm_pit_state2 ps;
@@ -125,4 +126,12 @@ int vm_load_firmware(struct vm *vm, uint8_t boot_drive, char *err, size_t errlen
 		    (struct exit_service){BIOS_SERVICE_PORT, bios_port_handle, b};
 	}
 	return VM_FIRMWARE_OK;
+}
+
+int vm_boot(struct vm *vm, const struct boot_request *direct, uint8_t boot_drive, char *err,
+	    size_t errlen)
+{
+	if (direct)
+		return vm_load(vm, direct, err, errlen) ? -EINVAL : VM_FIRMWARE_OK;
+	return vm_load_firmware(vm, boot_drive, err, errlen);
 }

@@ -3,6 +3,7 @@
 #ifndef TINYVMM_DEVICES_BIOS_BIOS_H
 #define TINYVMM_DEVICES_BIOS_BIOS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,8 +42,9 @@ struct bios_env {
 	struct e820_map e820;
 	uint8_t boot_drive;
 	char why[160]; /* set when a call returns BIOS_NO_BOOT or bios_install() fails */
-	uint64_t calls[BIOS_STUB_COUNT]; /* service calls per vector, BIOS_STUB_FIRST + i */
-	const bool *stopping; /* the VM's stop flag, or NULL: long waits end when it is set */
+	_Atomic uint64_t calls[BIOS_STUB_COUNT]; /* service calls per vector, BIOS_STUB_FIRST + i */
+	const _Atomic bool
+	    *stopping; /* the VM's stop flag, or NULL: long waits end when it is set */
 };
 
 enum bios_outcome {

@@ -2,9 +2,10 @@
 #include <errno.h>
 
 #include "devices/bios/service.h"
+#include "devices/rtc.h"
 
-#define RTC_INDEX 0x70
-#define RTC_DATA  0x71
+#define RTC_INDEX RTC_PORT_BASE
+#define RTC_DATA  (RTC_PORT_BASE + 1)
 
 /* Register numbers and bits from the MC146818A data sheet and the PC CMOS map. */
 #define REG_SEC	    0x00

@@ -116,7 +116,8 @@ static void a20(struct bios_env *env, struct bios_regs *r)
 static void wait_us(struct bios_env *env, struct bios_regs *r)
 {
 	uint64_t us = (uint64_t)lo16(r->ecx) << 16 | lo16(r->edx);
-	while (us > 0 && !(env->stopping && __atomic_load_n(env->stopping, __ATOMIC_ACQUIRE))) {
+	while (us > 0 &&
+	       !(env->stopping && atomic_load_explicit(env->stopping, memory_order_acquire))) {
 		uint64_t slice = us < WAIT_SLICE_US ? us : WAIT_SLICE_US;
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)slice * 1000};
 		if (nanosleep(&ts, NULL) && errno == EINTR)

@@ -104,7 +104,7 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	uint16_t flags = (uint16_t)(*lo | *hi << 8);
 	r.flags = flags;
 	/* atomic: several vCPUs of one VM may be in the BIOS at once */
-	__atomic_add_fetch(&env->calls[vector - BIOS_STUB_FIRST], 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&env->calls[vector - BIOS_STUB_FIRST], 1, memory_order_relaxed);
 	if (bios_service(env, (unsigned)vector, &r) == BIOS_NO_BOOT)
 		return crash(x, "no bootable disk: %s", env->why);
 

@@ -7,6 +7,7 @@
 #include "devices/bios/bda.h"
 #include "devices/bios/blob.h"
 #include "devices/bios/service.h"
+#include "devices/uart.h"
 #include "vmm/platform/layout.h"
 
 #define IVT_VECTORS   256
@@ -15,7 +16,7 @@
 #define VEC_FLOPPY    0x1E
 #define VEC_DISK0     0x41
 #define VEC_DISK1     0x46
-#define COM1_PORT     0x3F8
+#define COM1_PORT     UART_COM1_BASE
 #define CRTC_COLOUR   0x3D4
 #define CHAR_HEIGHT   16
 #define CURSOR_LINE   0x0607

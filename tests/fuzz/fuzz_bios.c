@@ -114,8 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rtc rtc;
 	struct uart uart;
 	struct sysport sys;
-	struct rtc_config rc = {
-	    .irq = fake_irq_line(&rtc_irq, 8), .timers = &vc.base, .ram_bytes = mem.ram_size};
+	struct rtc_config rc = {.irq = fake_irq_line(&rtc_irq, 8),
+				.timers = &vc.base,
+				.ram_low_bytes = mem.regions[0].size,
+				.ram_high_bytes = mem.ram_size - mem.regions[0].size};
 	struct uart_config uc = {.irq = fake_irq_line(&uart_irq, 4),
 				 .out = fake_sink_of(&uart_out)};
 	struct sysport_config sc = {.stopper = fake_stopper_of(&stop)};
@@ -137,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t disks = fz_u8(&in);
 	fz_bytes(&in, fd.map, (disks & 0x30) * 32u);
 	fz_bytes(&in, hd[0].map, (disks & 0xC0) * 8u);
-	bool stopping = true; /* int 15h AH=86h waits end at once, as in a VM being stopped */
+	_Atomic bool stopping = true; /* int 15h AH=86h waits end at once, as in a VM being stopped */
 	struct bios_env env = {.mem = &mem,
 			       .bus = &bus,
 			       .floppy = disks & 1 ? &fd : NULL,

@@ -6,6 +6,7 @@
 #include "devices/rtc.h"
 #include "tests/support/fakes.h"
 #include "tests/support/vclock.h"
+#include "vmm/guest_mem.h"
 
 /* Register numbers and bits from the MC146818A data sheet and the PC CMOS map. */
 #define SEC	  0x00
@@ -51,7 +52,7 @@ static void bench_init_with(struct bench *b, struct rtc_config cfg, int64_t epoc
 
 static void bench_init(struct bench *b, int64_t epoch)
 {
-	bench_init_with(b, (struct rtc_config){.ram_bytes = 16 * 1024 * 1024}, epoch);
+	bench_init_with(b, (struct rtc_config){.ram_low_bytes = 16 * 1024 * 1024}, epoch);
 }
 
 static void bench_fini(struct bench *b)
@@ -706,7 +707,12 @@ static uint32_t above_4g(struct bench *b)
 
 static void with_ram(struct bench *b, uint64_t ram, uint8_t floppy)
 {
-	bench_init_with(b, (struct rtc_config){.ram_bytes = ram, .floppy_types = floppy},
+	/* split as the VM splits it (vmm/guest_mem.h) */
+	uint64_t low = gmem_low_bytes(ram);
+	bench_init_with(b,
+			(struct rtc_config){.ram_low_bytes = low,
+					    .ram_high_bytes = ram - low,
+					    .floppy_types = floppy},
 			EPOCH_2012_06_15_235958);
 }
 
