@@ -2,6 +2,7 @@
 #ifndef TINYVMM_DEVICES_DEVICE_H
 #define TINYVMM_DEVICES_DEVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,15 @@
 struct io_ops {
 	uint32_t (*read)(void *dev, uint16_t offset, unsigned size);
 	void (*write)(void *dev, uint16_t offset, unsigned size, uint32_t value);
+	/*
+	 * true: an 8-bit ISA device. Its handlers see size 1 alone: the bus (vmm/bus.h) turns
+	 * a 16- or 32-bit access into byte accesses at consecutive offsets, as ISA does, bytes
+	 * past the device's ports reading all ones and writes to them dropped.
+	 */
+	bool byte_regs;
+	/* With byte_regs: offsets (below 32) that take wide accesses whole, such as a data port
+	 * that streams 16- and 32-bit transfers. */
+	uint32_t whole_at;
 };
 
 /*

@@ -575,16 +575,13 @@ static void write_port(struct rtc *r, unsigned port, uint8_t v)
 	}
 }
 
-/* Wider accesses reach the 8-bit ports as consecutive byte cycles (outw 0x70 = index, data). */
+/* Byte ports: the bus splits wider accesses (outw 0x70 = index, then data; byte_regs). */
 static uint32_t rtc_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct rtc *r = dev;
-	uint32_t v = 0;
-	if (size > 4)
-		size = 4;
+	(void)size;
 	pthread_mutex_lock(&r->lock);
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint32_t)read_port(r, (unsigned)offset + i) << (8 * i);
+	uint8_t v = read_port(r, offset);
 	pthread_mutex_unlock(&r->lock);
 	return v;
 }
@@ -592,15 +589,13 @@ static uint32_t rtc_read(void *dev, uint16_t offset, unsigned size)
 static void rtc_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 {
 	struct rtc *r = dev;
-	if (size > 4)
-		size = 4;
+	(void)size;
 	pthread_mutex_lock(&r->lock);
-	for (unsigned i = 0; i < size; i++)
-		write_port(r, (unsigned)offset + i, (uint8_t)(value >> (8 * i)));
+	write_port(r, offset, (uint8_t)value);
 	pthread_mutex_unlock(&r->lock);
 }
 
-const struct io_ops rtc_io_ops = {.read = rtc_read, .write = rtc_write};
+const struct io_ops rtc_io_ops = {.read = rtc_read, .write = rtc_write, .byte_regs = true};
 
 /* ---- CMOS contents a PC BIOS leaves ----------------------------------------------- */
 

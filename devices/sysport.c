@@ -7,22 +7,16 @@
 #define P92_RESET 0x01
 #define P92_A20	  0x02
 
-static uint32_t pad(uint32_t byte, unsigned size)
-{
-	for (unsigned i = 1; i < size && i < 4; i++)
-		byte |= 0xFFu << (8 * i);
-	return byte;
-}
-
 static uint32_t p92_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct sysport *s = dev;
+	(void)size;
 	if (offset != 0)
-		return pad(0xFF, size);
+		return 0xFF;
 	pthread_mutex_lock(&s->lock);
 	uint8_t v = s->port92;
 	pthread_mutex_unlock(&s->lock);
-	return pad(v, size);
+	return v;
 }
 
 /*
@@ -45,12 +39,13 @@ static void p92_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 static uint32_t post_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct sysport *s = dev;
+	(void)size;
 	if (offset != 0)
-		return pad(0xFF, size);
+		return 0xFF;
 	pthread_mutex_lock(&s->lock);
 	uint8_t v = s->post_code;
 	pthread_mutex_unlock(&s->lock);
-	return pad(v, size);
+	return v;
 }
 
 static void post_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
@@ -65,8 +60,10 @@ static void post_write(void *dev, uint16_t offset, unsigned size, uint32_t value
 	pthread_mutex_unlock(&s->lock);
 }
 
-const struct io_ops sysport_92_io_ops = {.read = p92_read, .write = p92_write};
-const struct io_ops sysport_post_io_ops = {.read = post_read, .write = post_write};
+/* Byte ports: the bus splits wider accesses (byte_regs). */
+const struct io_ops sysport_92_io_ops = {.read = p92_read, .write = p92_write, .byte_regs = true};
+const struct io_ops sysport_post_io_ops = {
+    .read = post_read, .write = post_write, .byte_regs = true};
 
 int sysport_init(struct sysport *s, const struct sysport_config *cfg)
 {

@@ -5,6 +5,7 @@
 #include "devices/kbc.h"
 #include "devices/sysport.h"
 #include "tests/support/fakes.h"
+#include "vmm/bus.h"
 
 struct kbc_rig {
 	struct fake_stopper stop;
@@ -167,7 +168,7 @@ Test(kbc, every_byte_on_both_ports_is_survivable)
 			(void)kbc_in(&r);
 		}
 	}
-	cr_assert_eq(kbc_cmd_io_ops.read(&r.kbc, 0, 2) >> 8, 0xFF);
+	cr_assert_eq(io_ops_read(&kbc_cmd_io_ops, &r.kbc, 1, 0, 2) >> 8, 0xFF);
 	kbc_destroy(&r.kbc);
 }
 
