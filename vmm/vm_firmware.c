@@ -6,9 +6,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "devices/bios/abi.h"
 #include "devices/pit.h"
 #include "vmm/cpu_setup.h"
+#include "vmm/firmware/abi.h"
 #include "vmm/vm.h"
 
 #define PIC_MASTER_BASE 0x08

@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/bios/bios.h"
 #include "devices/rtc.h"
 #include "devices/sysport.h"
 #include "devices/uart.h"
 #include "tests/fuzz/support.h"
 #include "tests/support/fakes.h"
 #include "vmm/exit.h"
+#include "vmm/firmware/bios.h"
 #include "vmm/platform/layout.h"
 
 /* The vCPU the exit hook sees: registers from the input, written back in place. */

@@ -2,9 +2,9 @@
  * MBR checks, geometry and sector ranges. */
 #include <stdlib.h>
 
-#include "devices/bios/bios.h"
 #include "tests/fuzz/support.h"
 #include "tests/support/fakes.h"
+#include "vmm/firmware/bios.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/bios/bios.h"
 #include "devices/rtc.h"
 #include "devices/sysport.h"
 #include "devices/uart.h"
@@ -14,6 +13,7 @@
 #include "tests/support/vclock.h"
 #include "vmm/bus.h"
 #include "vmm/e820.h"
+#include "vmm/firmware/bios.h"
 #include "vmm/guest_mem.h"
 
 #define KIB_ (1024ULL)

@@ -1,7 +1,7 @@
 /* Firmware boot, step 2: the boot sector of the boot drive at 0000:7C00 and the entry state. */
 #include <stdio.h>
 
-#include "devices/bios/service.h"
+#include "vmm/firmware/service.h"
 
 #define BOOT_SIGNATURE_OFF 510
 

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <time.h>
 
-#include "devices/bios/service.h"
+#include "vmm/firmware/service.h"
 
 #define SMAP		0x534D4150 /* "SMAP" */
 #define E820_ENTRY	20

@@ -1,8 +1,8 @@
 /* int 10h: text-mode video in the 80x25 VGA buffer at 0xB8000, teletype also to the console. */
 #include <string.h>
 
-#include "devices/bios/bda.h"
-#include "devices/bios/service.h"
+#include "vmm/firmware/bda.h"
+#include "vmm/firmware/service.h"
 #include "vmm/platform/layout.h"
 
 #define COLS	    PLATFORM_VGA_COLS

@@ -1,5 +1,5 @@
 /* Checked little-endian access to BIOS data area fields in guest RAM. */
-#include "devices/bios/bda.h"
+#include "vmm/firmware/bda.h"
 
 static uint32_t get(const struct guest_mem *m, uint32_t addr, unsigned n)
 {

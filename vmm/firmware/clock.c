@@ -1,8 +1,8 @@
 /* The wall clock as firmware reads it from the MC146818 through ports 0x70/0x71. */
 #include <errno.h>
 
-#include "devices/bios/service.h"
 #include "devices/rtc.h"
+#include "vmm/firmware/service.h"
 
 #define RTC_INDEX RTC_PORT_BASE
 #define RTC_DATA  (RTC_PORT_BASE + 1)

@@ -1,5 +1,5 @@
 /* bios_service(): routes a trapped BIOS call to the handler of its vector. */
-#include "devices/bios/service.h"
+#include "vmm/firmware/service.h"
 
 void bios_unknown(struct bios_regs *r)
 {

@@ -1,18 +1,18 @@
 /* The tiny BIOS's services, run in the VMM when the BIOS's stub for a vector traps: one exit per
  * call. */
-#ifndef TINYVMM_DEVICES_BIOS_BIOS_H
-#define TINYVMM_DEVICES_BIOS_BIOS_H
+#ifndef TINYVMM_VMM_FIRMWARE_BIOS_H
+#define TINYVMM_VMM_FIRMWARE_BIOS_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "devices/bios/abi.h"
 #include "devices/device.h"
 #include "devices/disk.h"
 #include "vmm/bus.h"
 #include "vmm/e820.h"
+#include "vmm/firmware/abi.h"
 #include "vmm/guest_mem.h"
 
 /*

@@ -1,10 +1,10 @@
 /* The BIOS data area at 0x400 and the EBDA: field addresses and checked accessors. */
-#ifndef TINYVMM_DEVICES_BIOS_BDA_H
-#define TINYVMM_DEVICES_BIOS_BDA_H
+#ifndef TINYVMM_VMM_FIRMWARE_BDA_H
+#define TINYVMM_VMM_FIRMWARE_BDA_H
 
 #include <stdint.h>
 
-#include "devices/bios/abi.h"
+#include "vmm/firmware/abi.h"
 #include "vmm/guest_mem.h"
 
 /* Linear addresses of the fields the tiny BIOS keeps (IBM PC/AT layout). */

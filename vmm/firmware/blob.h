@@ -1,6 +1,6 @@
-/* The BIOS blob assembled from devices/bios/bios.asm and linked in by devices/bios/blob.asm. */
-#ifndef TINYVMM_DEVICES_BIOS_BLOB_H
-#define TINYVMM_DEVICES_BIOS_BLOB_H
+/* The BIOS blob assembled from vmm/firmware/bios.asm and linked in by vmm/firmware/blob.asm. */
+#ifndef TINYVMM_VMM_FIRMWARE_BLOB_H
+#define TINYVMM_VMM_FIRMWARE_BLOB_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* int 1Ah: the BDA tick count and the RTC's time and date, always in BCD as callers expect. */
-#include "devices/bios/bda.h"
-#include "devices/bios/service.h"
+#include "vmm/firmware/bda.h"
+#include "vmm/firmware/service.h"
 
 void bios_int1a(struct bios_env *env, struct bios_regs *r)
 {

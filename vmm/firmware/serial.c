@@ -1,6 +1,6 @@
 /* int 14h and the UART access int 16h shares: 16550 registers through the VM's port bus. */
-#include "devices/bios/bda.h"
-#include "devices/bios/service.h"
+#include "vmm/firmware/bda.h"
+#include "vmm/firmware/service.h"
 
 /* 16550 register offsets and bits (data sheet). */
 #define RBR	   0

@@ -1,4 +1,4 @@
-; Embeds build/gen/bios.bin in the tinyvmm binary, between two symbols devices/bios/blob.h names.
+; Embeds build/gen/bios.bin in the tinyvmm binary, between two symbols vmm/firmware/blob.h names.
 
 	section .rodata align=16
 

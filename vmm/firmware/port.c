@@ -2,8 +2,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "devices/bios/service.h"
 #include "vmm/exit.h"
+#include "vmm/firmware/service.h"
 #include "vmm/platform/layout.h"
 
 #define CR0_PE	     0x1ULL

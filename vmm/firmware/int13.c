@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "devices/bios/bda.h"
-#include "devices/bios/service.h"
+#include "vmm/firmware/bda.h"
+#include "vmm/firmware/service.h"
 #include "vmm/platform/layout.h"
 
 /* Status codes from the PC/AT BIOS and the Phoenix EDD specification. */

@@ -1,11 +1,11 @@
 /* Internal to the BIOS services: register helpers, checked guest pointers, one entry per vector. */
-#ifndef TINYVMM_DEVICES_BIOS_SERVICE_H
-#define TINYVMM_DEVICES_BIOS_SERVICE_H
+#ifndef TINYVMM_VMM_FIRMWARE_SERVICE_H
+#define TINYVMM_VMM_FIRMWARE_SERVICE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "devices/bios/bios.h"
+#include "vmm/firmware/bios.h"
 
 /* AH status codes shared by several services. */
 #define BIOS_ERR_FUNCTION    0x01 /* unknown function, bad parameter or absent drive */

@@ -1,8 +1,8 @@
 /* int 11h (equipment), 12h (base memory), 18h (boot failure) and 19h (bootstrap loader). */
 #include <stdio.h>
 
-#include "devices/bios/bda.h"
-#include "devices/bios/service.h"
+#include "vmm/firmware/bda.h"
+#include "vmm/firmware/service.h"
 
 /* Both read the BDA, not the VM's configuration: code that takes memory for itself lowers
  * 0x413 and expects int 12h to agree. */

@@ -10,23 +10,23 @@ endif
 BIOS_GEN := $(B)/gen
 BIOS_INC := $(BIOS_GEN)/bios_abi.inc
 BIOS_BIN := $(BIOS_GEN)/bios.bin
-BIOS_BLOB_OBJ := $(B)/obj/devices/bios/blob.o
+BIOS_BLOB_OBJ := $(B)/obj/vmm/firmware/blob.o
 
 # One source for the constants: every "#define BIOS_X value" line of abi.h becomes a %define.
-$(BIOS_INC): devices/bios/abi.h
+$(BIOS_INC): vmm/firmware/abi.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)sed -n -E 's@^#define[[:space:]]+(BIOS_[A-Z0-9_]+)[[:space:]]+([^/]*[^/[:space:]])[[:space:]]*(/\*.*)?$$@%define \1 \2@p' $< > $@.tmp && mv $@.tmp $@
 
-$(BIOS_BIN): devices/bios/bios.asm $(BIOS_INC) | $(SETUP_STAMP)
+$(BIOS_BIN): vmm/firmware/bios.asm $(BIOS_INC) | $(SETUP_STAMP)
 	@$(if $(Q),echo "  NASM    $<")
 	$(Q)$(NASM) -f bin -w+all -I $(BIOS_GEN)/ -o $@ $<
 	$(Q)test $$(stat -c %s $@) -le 32768 || { echo "$@ is larger than 32 KiB"; rm -f $@; exit 1; }
 
-$(BIOS_BLOB_OBJ): devices/bios/blob.asm $(BIOS_BIN) | $(SETUP_STAMP)
+$(BIOS_BLOB_OBJ): vmm/firmware/blob.asm $(BIOS_BIN) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  NASM    $<")
 	$(Q)$(NASM) -f elf64 -I $(BIOS_GEN)/ -o $@ $<
 
-# devices/bios/*.c sit below the Makefile's devices/*.c wildcard, so they are listed here.
-EXTRA_LIB_OBJ += $(patsubst %.c,$(B)/obj/%.o,$(wildcard devices/bios/*.c)) $(BIOS_BLOB_OBJ)
+# The C sources are in the Makefile's LIB_SRC (vmm/firmware/*.c); the blob object is ours.
+EXTRA_LIB_OBJ += $(BIOS_BLOB_OBJ)

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "base/errf.h"
-#include "devices/bios/bda.h"
-#include "devices/bios/blob.h"
-#include "devices/bios/service.h"
 #include "devices/uart.h"
+#include "vmm/firmware/bda.h"
+#include "vmm/firmware/blob.h"
+#include "vmm/firmware/service.h"
 #include "vmm/platform/layout.h"
 
 #define IVT_VECTORS   256

@@ -1,8 +1,8 @@
 /* int 16h: keyboard services fed from COM1's receiver, queued in the BDA's keyboard buffer. */
 #include <string.h>
 
-#include "devices/bios/bda.h"
-#include "devices/bios/service.h"
+#include "vmm/firmware/bda.h"
+#include "vmm/firmware/service.h"
 
 #define BDA_SEG_BASE 0x400 /* buffer pointers are offsets in segment 0x40 */
 #define BDA_SEG_SIZE 0x100
