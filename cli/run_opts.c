@@ -8,6 +8,7 @@
 
 #include "base/errf.h"
 #include "base/parse.h"
+#include "guests/apps/report_abi.h"
 
 /* "-opt" and "--opt" are the same option, as in QEMU. */
 static const char *opt_name(const char *a)

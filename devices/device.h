@@ -81,6 +81,16 @@ static inline void sink_write(const struct char_sink *s, const uint8_t *buf, siz
 		s->write(s->ctx, buf, len);
 }
 
+/*
+ * Where the report port's milestones go (devices/report.h). Called on the vCPU thread that
+ * made the report, with the host time it arrived (CLOCK_MONOTONIC ns, or the injected
+ * clock). Must be thread safe: a VM with several vCPUs may report from each.
+ */
+struct report_sink {
+	void (*report)(void *ctx, uint64_t host_ns, unsigned event, uint32_t value);
+	void *ctx;
+};
+
 /* A device's way to end its VM (DEBUG_EXIT, RESET or POWEROFF); called from the vCPU thread that
  * did the I/O. */
 struct vm_stopper {

@@ -9,16 +9,6 @@
 #include "devices/device.h"
 #include "guests/apps/report_abi.h"
 
-/*
- * Called on the vCPU thread that made the report, with the host time it arrived
- * (CLOCK_MONOTONIC ns, or the injected clock). Must be thread safe: a VM with several
- * vCPUs may report from each.
- */
-struct report_sink {
-	void (*report)(void *ctx, uint64_t host_ns, unsigned event, uint32_t value);
-	void *ctx;
-};
-
 struct report_config {
 	struct report_sink sink;       /* NULL report(): reports are only counted */
 	uint64_t (*now_ns)(void *ctx); /* NULL: CLOCK_MONOTONIC */

@@ -13,6 +13,7 @@
 #include <uuid/uuid.h>
 
 #include "base/clock.h"
+#include "guests/apps/report_abi.h"
 #include "vmm/platform/vga_text.h"
 #include "vmm/vm_firmware.h"
 
@@ -207,12 +208,12 @@ int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct 
  * thesis's era show their state only there). Best effort: the serial log is the record. */
 static void save_screen(const struct pop_guest *g)
 {
-	if (!g->logs_dir || vga_text_blank(&g->vm->mem))
+	if (!g->logs_dir || vga_text_blank(vm_mem(g->vm)))
 		return;
 	char path[PATH_MAX], text[VGA_TEXT_RENDER_MAX];
 	if (snprintf(path, sizeof(path), "%s/%s.screen", g->logs_dir, g->name) >= (int)sizeof(path))
 		return;
-	size_t len = vga_text_render(&g->vm->mem, text, sizeof(text));
+	size_t len = vga_text_render(vm_mem(g->vm), text, sizeof(text));
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;

@@ -12,7 +12,7 @@
 
 #include "base/clock.h"
 #include "vmm/seccomp.h"
-#include "vmm/vm.h"
+#include "vmm/vm_internal.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 

@@ -16,6 +16,7 @@
 #include "vmm/platform/layout.h"
 #include "vmm/platform/tables.h"
 #include "vmm/vm_devices.h"
+#include "vmm/vm_internal.h"
 #include "vmm/vm_irq.h"
 
 /* Intel VT-x wants three pages for the real-mode TSS and one for the identity map,

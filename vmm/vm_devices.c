@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "vmm/vm.h"
+#include "vmm/vm_internal.h"
 #include "vmm/vm_irq.h"
 
 static void device_stop(void *ctx, enum vm_end end, int status)

@@ -9,7 +9,7 @@
 #include "devices/pit.h"
 #include "vmm/cpu_setup.h"
 #include "vmm/firmware/abi.h"
-#include "vmm/vm.h"
+#include "vmm/vm_internal.h"
 
 #define PIC_MASTER_BASE 0x08
 #define PIC_SLAVE_BASE	0x70
