@@ -139,7 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t disks = fz_u8(&in);
 	fz_bytes(&in, fd.map, (disks & 0x30) * 32u);
 	fz_bytes(&in, hd[0].map, (disks & 0xC0) * 8u);
-	_Atomic bool stopping = true; /* int 15h AH=86h waits end at once, as in a VM being stopped */
+	/* int 15h AH=86h waits end at once, as in a VM being stopped */
+	_Atomic bool stopping = true;
 	struct bios_env env = {.mem = &mem,
 			       .bus = &bus,
 			       .floppy = disks & 1 ? &fd : NULL,
