@@ -55,6 +55,17 @@ $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
+# The SIGSYS report's system call names, by number, from the C library's <sys/syscall.h>:
+# a table built once here instead of ~500 libseccomp look-ups at every start.
+SYSCALL_NAMES := $(B)/gen/syscall_names.h
+$(SYSCALL_NAMES): | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)echo '#include <sys/syscall.h>' | $(CC) -dM -E -x c - | \
+	    sed -n -E 's/^#define __NR_([a-z0-9_]+) ([0-9]+)$$/[\2] = "\1",/p' | sort -t'[' -k2 -n >$@.tmp
+	$(Q)test -s $@.tmp && mv $@.tmp $@
+$(B)/obj/vmm/seccomp.o: $(SYSCALL_NAMES)
+
 $(B)/libtinyvmm.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^

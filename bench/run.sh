@@ -177,7 +177,7 @@ while [ -n "$sections" ] && [ "$attempt" -lt "$TRIES" ]; do
 	done_now=$(awk '$1 == "BENCH-DONE" {print $2}' "$log" | tr '\n' ' ')
 	awk -v out="$OUT" -v done_now=" $done_now" '
 		BEGIN {
-			file["boot"] = "boot_time.csv"; file["memory"] = "memory.csv"; file["pit"] = "pit.csv"
+			file["boot"] = "boot_time.csv boot_ratio.csv"; file["memory"] = "memory.csv"; file["pit"] = "pit.csv"
 			file["cost"] = "pit_kernel_cost.csv"; file["exits"] = "pit_exits.csv"
 			file["grub"] = "grub_time.csv grub_exits.csv"
 			file["l4"] = "l4_minmem.csv l4_boot.csv l4_exits.csv l4_idle.csv l4_ipc.csv l4_fib.csv"

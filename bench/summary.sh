@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/summary.sh: prints a readable summary (medians, min/max, ratios, targets) of the CSVs that bench/measure.sh wrote.
 #
-# Usage: bench/summary.sh DIR   (DIR holds environment.csv, boot_time.csv, memory.csv,
+# Usage: bench/summary.sh DIR   (DIR holds environment.csv, boot_time.csv, boot_ratio.csv, memory.csv,
 # pit.csv, pit_exits.csv, pit_kernel_cost.csv, grub_time.csv, grub_exits.csv, l4_*.csv,
 # pop.csv, tcl_*.csv and bm_*.csv; a missing file just leaves its section out)
 set -u
@@ -64,6 +64,14 @@ if [ -f "$D/boot_time.csv" ]; then
 		}
 		print "  issue targets (kvm_pvm host): tinyvmm <= 5 ms; QEMU 7.2 there: microvm ~80 ms, pc ~5 s"
 	}' "$D/boot_time.csv"
+fi
+if [ -f "$D/boot_ratio.csv" ]; then
+	awk -F, "$LIB"'
+	NR == 1 { header(); next }
+	v("tool") == "tinyvmm" && v("wall_ratio_vs_microvm") != "" {
+		printf "  start to exit, tinyvmm / qemu-microvm (medians, same run): wall %s, CPU %s; issue 12 target: wall <= 0.06\n",
+			v("wall_ratio_vs_microvm"), v("cpu_ratio_vs_microvm")
+	}' "$D/boot_ratio.csv"
 fi
 
 if [ -f "$D/memory.csv" ]; then

@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/exit_status.h"
+#include "population/host_limits.h"
 #include "population/metrics_write.h"
 #include "population/pop.h"
 #include "population/results.h"
@@ -188,16 +188,6 @@ static int open_control(struct pop_run *r, const char *name)
 	return 0;
 }
 
-/* Each guest holds a VM fd and one per vCPU: a thousand guests need more than the usual 1024. */
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 /* SIGINT and SIGTERM arrive on a descriptor the loop polls; every thread inherits the block. */
 static int signals_setup(struct pop_run *r)
 {
@@ -243,7 +233,7 @@ static int run(struct pop_run *r, const char *name)
 		return TVMM_EXIT_USAGE;
 	}
 	r->kvm_open = true;
-	raise_fd_limit();
+	host_limits_raise();
 	char serr[256];
 	if (sandbox_init(&r->sandbox, serr, sizeof(serr))) {
 		fprintf(stderr, "tinyvmm pop: seccomp: %s (TINYVMM_SECCOMP=off runs without)\n",

@@ -289,7 +289,7 @@ int run_cmd(int argc, char **argv)
 	struct timer_service ts;
 	/* before any thread starts: every thread inherits SIGINT/SIGTERM blocked */
 	struct run_watch watch = {.sig_fd = -1};
-	struct sandbox *sandbox = calloc(1, sizeof(*sandbox)); /* 12 KiB of names */
+	struct sandbox *sandbox = calloc(1, sizeof(*sandbox));
 	char serr[256] = "";
 	int r = sandbox ? sandbox_init(sandbox, serr, sizeof(serr)) : -ENOMEM;
 	if (!r)

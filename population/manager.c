@@ -1,19 +1,18 @@
 /* The population's one loop: launch, admit, sample, reap, obey signals, control and duration. */
 #include "population/pop.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "population/host_limits.h"
 #include "population/metrics_write.h"
 #include "population/procstat.h"
 #include "population/results.h"
@@ -21,21 +20,11 @@
 /* Guest failures are listed one by one up to here; the results file has them all. */
 #define FAILURE_LINES_MAX 10
 
-static uint64_t count_fds(void)
+/* What a guest of group `g` holds while it runs. */
+static struct guest_cost guest_cost(const struct pop *p, const struct pop_group *g)
 {
-	DIR *d = opendir("/proc/self/fd");
-	if (!d)
-		return 16; /* a guess that errs on the side of fewer guests */
-	uint64_t n = 0;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n > 3 ? n - 3 : 0; /* ".", ".." and the directory's own descriptor */
-}
-
-static uint64_t guest_fds(const struct pop *p, const struct pop_group *g)
-{
-	return 1 + g->smp + (p->env.logs_dir ? 1 : 0);
+	const struct boot_files *bf = &p->files[g - p->spec->groups];
+	return admission_guest_cost(g->smp, p->env.logs_dir != NULL, !bf->direct);
 }
 
 int pop_init(struct pop *p, const struct pop_spec *spec, const struct boot_files *files,
@@ -75,11 +64,12 @@ int pop_init(struct pop *p, const struct pop_spec *spec, const struct boot_files
 	p->admission = (struct admission_policy){.min_free_kb = spec->min_free_kb,
 						 .has_max_load = spec->has_max_load,
 						 .max_load = spec->max_load};
-	struct rlimit rl;
-	p->fd_limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
-			  ? (uint64_t)rl.rlim_cur
-			  : 0;
-	p->base_fds = count_fds();
+	host_limits_read(&p->limits);
+	/* what the process holds before any guest; the guests' share is counted as they go */
+	p->base = (struct guest_cost){.fds = host_count_fds(), .maps = host_count_maps()};
+	/* RLIMIT_NPROC counts every task of the user: the others are counted once, here */
+	if (p->limits.nproc)
+		p->base_user_tasks = host_count_user_tasks(getuid());
 	p->launching = p->n > 0;
 	return 0;
 }
@@ -165,9 +155,12 @@ static bool admit(struct pop *p, const struct pop_group *grp)
 	    .untouched_kb =
 		!p->spec->overcommit && p->running_ram_kb > rss ? p->running_ram_kb - rss : 0,
 	    .next_guest_kb = admission_guest_kb(grp->ram_bytes, grp->smp),
-	    .fd_limit = p->fd_limit,
-	    .fds_in_use = p->base_fds + p->running_fds,
-	    .next_guest_fds = guest_fds(p, grp),
+	    .limits = p->limits,
+	    .fds_in_use = p->base.fds + p->held.fds,
+	    .maps_in_use = p->base.maps + p->held.maps,
+	    .host_tasks = load.tasks,
+	    .user_tasks = p->base_user_tasks + p->held.threads + p->held.kthreads,
+	    .next = guest_cost(p, grp),
 	};
 	char why[384];
 	if (admission_decide(&p->admission, &st, why, sizeof(why)) == ADMIT)
@@ -217,7 +210,8 @@ static void launch_next(struct pop *p)
 	p->booted++;
 	p->running++;
 	p->running_ram_kb += grp->ram_bytes >> 10;
-	p->running_fds += guest_fds(p, grp);
+	struct guest_cost c = guest_cost(p, grp);
+	admission_cost_add(&p->held, &c, 1);
 	check_ksm_once(p);
 	if (g->start_err && p->launching)
 		stop_launching(p, "the host refused a vCPU thread for %s: %s", g->name,
@@ -237,7 +231,8 @@ static void reap(struct pop *p, unsigned idx)
 	guest_release(g);
 	p->running--;
 	p->running_ram_kb -= grp->ram_bytes >> 10;
-	p->running_fds -= guest_fds(p, grp);
+	struct guest_cost c = guest_cost(p, grp);
+	admission_cost_add(&p->held, &c, -1);
 	p->ended_exits += g->exits;
 	p->ended_cpu_ns += g->cpu_ns;
 	if (g->result.end == VM_END_CRASH) {

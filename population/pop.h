@@ -35,9 +35,10 @@ struct pop {
 	uint64_t booted, failed, finished;
 	uint64_t ended_exits, ended_cpu_ns; /* of guests already released */
 	uint64_t running_ram_kb;	    /* guest RAM given to running guests */
-	uint64_t running_fds;		    /* descriptors running guests hold */
-	uint64_t base_fds;		    /* the process's before any guest */
-	uint64_t fd_limit;
+	struct guest_cost held;		    /* what running guests hold */
+	struct guest_cost base;		    /* the process's before any guest */
+	uint64_t base_user_tasks; /* the user's tasks then (read only when RLIMIT_NPROC binds) */
+	struct host_limits limits;
 	uint64_t mem_available_kb; /* as last read */
 
 	uint64_t start_ns;

@@ -96,6 +96,15 @@ int procstat_parse_loadavg(const char *text, struct load_avg *out)
 	struct load_avg l;
 	if (!parse_load(&p, &l.one) || !parse_load(&p, &l.five) || !parse_load(&p, &l.fifteen))
 		return -EINVAL;
+	/* "running/total": the total is the kernel's nr_threads, what threads-max bounds */
+	uint64_t running;
+	p = skip_blanks(p);
+	l.tasks = 0;
+	if (parse_dec(&p, &running) && *p == '/') {
+		p++;
+		if (!parse_dec(&p, &l.tasks))
+			l.tasks = 0;
+	}
 	*out = l;
 	return 0;
 }

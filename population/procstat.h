@@ -22,6 +22,8 @@ struct vm_counters {
 
 struct load_avg {
 	double one, five, fifteen;
+	uint64_t
+	    tasks; /* every task on the host, kernel threads included ("R/TASKS"); 0: unknown */
 };
 
 /* What the stats sampler takes from the host each interval. */

@@ -27,14 +27,11 @@
 #endif
 #endif
 
-/*
- * The one piece of process-wide mutable state here, and why it is acceptable: a SIGSYS
- * handler has no context argument, and the filters it reports on are process-wide too.
- * It is written once by sandbox_init, before any filter exists (so before anything can
- * trap), and only read afterwards; a second sandbox_init in the same process (tests)
- * writes the same names.
- */
-static const struct sandbox *sigsys_names;
+/* The SIGSYS report's system call names, by number: generated at build time from the C
+ * library's <sys/syscall.h> (the Makefile), so no start-up spends time naming calls. */
+static const char *const syscall_names[] = {
+#include "syscall_names.h"
+};
 
 /* ---- the lists ------------------------------------------------------------------------- */
 
@@ -367,7 +364,7 @@ static size_t put_num(char *buf, size_t at, size_t cap, long v)
 	return at;
 }
 
-/* Async-signal-safe: no stdio, no malloc; the names were resolved in sandbox_init. */
+/* Async-signal-safe: no stdio, no malloc; the names are a constant table. */
 static void on_sigsys(int sig, siginfo_t *si, void *uctx)
 {
 	(void)sig;
@@ -377,8 +374,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *uctx)
 	name[16] = 0;
 	int nr = si->si_syscall;
 	const char *call = "unknown";
-	if (sigsys_names && nr >= 0 && nr < SANDBOX_NAMES && sigsys_names->names[nr][0])
-		call = sigsys_names->names[nr];
+	if (nr >= 0 && (size_t)nr < ARRAY_LEN(syscall_names) && syscall_names[nr])
+		call = syscall_names[nr];
 	char msg[256];
 	size_t n = put(msg, 0, sizeof(msg), "tinyvmm: seccomp: thread '");
 	n = put(msg, n, sizeof(msg), name);
@@ -427,12 +424,6 @@ int sandbox_init(struct sandbox *sb, char *err, size_t errlen)
 	sb->mode = mode_from_env();
 	if (sb->mode == SANDBOX_OFF)
 		return 0;
-	for (int nr = 0; nr < SANDBOX_NAMES; nr++) {
-		char *s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-		if (s)
-			snprintf(sb->names[nr], sizeof(sb->names[nr]), "%s", s);
-		free(s);
-	}
 	for (int role = 0; role < SANDBOX_ROLES; role++) {
 		int r = build_role(sb, (enum sandbox_role)role, err, errlen);
 		if (r) {
@@ -440,8 +431,6 @@ int sandbox_init(struct sandbox *sb, char *err, size_t errlen)
 			return r;
 		}
 	}
-	if (!sigsys_names)
-		sigsys_names = sb;
 	/* glibc sizes its arena limit from the CPU count, read from /sys the first time a
 	 * thread needs an arena of its own -- on a confined vCPU thread. Setting the limit now
 	 * (glibc's own default: 8 per CPU) means it never has to. */
@@ -468,8 +457,6 @@ void sandbox_free(struct sandbox *sb)
 		sb->prog[role].filter = NULL;
 		sb->prog[role].len = 0;
 	}
-	if (sigsys_names == sb)
-		sigsys_names = NULL;
 }
 
 int sandbox_enter(const struct sandbox *sb, enum sandbox_role role)

@@ -39,13 +39,10 @@ enum sandbox_mode {
 	SANDBOX_LOG,
 };
 
-#define SANDBOX_NAMES 512 /* system call numbers whose names the SIGSYS message knows */
-
 /* The compiled filters, made once per process and only read after. */
 struct sandbox {
 	enum sandbox_mode mode;
 	struct sock_fprog prog[SANDBOX_ROLES];
-	char names[SANDBOX_NAMES][24];
 };
 
 /*

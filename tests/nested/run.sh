@@ -103,7 +103,9 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-mount -t tmpfs tmp /tmp
+# /tmp stays on the initramfs's own root (RAM already): a tmpfs over it would hide the
+# NESTED_EXTRA paths under /tmp, such as make thesis's scripts in a clone made in /tmp
+chmod 1777 /tmp
 mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
 # loopback up: daemons a test starts (Slurm's) talk over 127.0.0.1; no other interface exists.
 # Slurm resolves every address, 127.0.0.1 included, with getaddrinfo's AI_ADDRCONFIG, which
