@@ -8,7 +8,7 @@
 
 #include "base/errf.h"
 #include "base/parse.h"
-#include "guests/apps/report_abi.h"
+#include "abi/report_abi.h"
 
 /* "-opt" and "--opt" are the same option, as in QEMU. */
 static const char *opt_name(const char *a)
@@ -53,7 +53,7 @@ void run_opts_usage(void)
 	       "                      redrawn on a terminal, else its new lines on stdout\n"
 	       "  -exit-stats         print the exits to user space when the VM ends: by kind,\n"
 	       "                      by device and by BIOS service (stderr)\n"
-	       "  -report DEST        write the guest's reports (guests/apps/report_abi.h: app\n"
+	       "  -report DEST        write the guest's reports (abi/report_abi.h: app\n"
 	       "                      start, laps, done) with host times: stderr or file:PATH\n"
 	       "  -app ARGS           the app command line offered to the guest (report port), in\n"
 	       "                      place of its own: \"app=pattern pattern=B\" (< 256 bytes)\n"

@@ -13,7 +13,7 @@
 #include <uuid/uuid.h>
 
 #include "base/clock.h"
-#include "guests/apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "vmm/platform/vga_text.h"
 #include "vmm/vm_firmware.h"
 

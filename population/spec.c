@@ -9,7 +9,7 @@
 
 #include "base/errf.h"
 #include "base/parse.h"
-#include "guests/apps/report_abi.h"
+#include "abi/report_abi.h"
 
 static const struct {
 	const char *name;

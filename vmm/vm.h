@@ -10,7 +10,7 @@
 #include "base/vm_end.h"
 #include "devices/device.h"
 #include "vmm/bus.h"
-#include "vmm/firmware/abi.h"
+#include "abi/bios_abi.h"
 
 /* struct vm is private to vmm/ (vmm/vm_internal.h): everyone else uses the functions here. */
 struct vm;

@@ -8,7 +8,7 @@
 
 #include "devices/pit.h"
 #include "vmm/cpu_setup.h"
-#include "vmm/firmware/abi.h"
+#include "abi/bios_abi.h"
 #include "vmm/vm_internal.h"
 
 #define PIC_MASTER_BASE 0x08

@@ -21,7 +21,7 @@
 #include <linux/capability.h>
 
 #include "base/clock.h"
-#include "guests/apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "guests/tcl/shim/cmdline.h"
 #include "tests/boot/harness.h"
 

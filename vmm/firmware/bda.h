@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "vmm/firmware/abi.h"
+#include "abi/bios_abi.h"
 #include "vmm/guest_mem.h"
 
 /* Linear addresses of the fields the tiny BIOS keeps (IBM PC/AT layout). */

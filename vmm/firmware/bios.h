@@ -12,7 +12,7 @@
 #include "devices/disk.h"
 #include "vmm/bus.h"
 #include "vmm/e820.h"
-#include "vmm/firmware/abi.h"
+#include "abi/bios_abi.h"
 #include "vmm/guest_mem.h"
 
 /*

@@ -1,4 +1,4 @@
-# The tiny BIOS build: NASM include generated from abi.h, the blob, its embedding object, the C.
+# The tiny BIOS build: NASM include generated from abi/bios_abi.h, the blob, its embedding object, the C.
 #
 # Included by the top-level Makefile, which defines B, NASM, Q and SETUP_STAMP.
 
@@ -12,8 +12,8 @@ BIOS_INC := $(BIOS_GEN)/bios_abi.inc
 BIOS_BIN := $(BIOS_GEN)/bios.bin
 BIOS_BLOB_OBJ := $(B)/obj/vmm/firmware/blob.o
 
-# One source for the constants: every "#define BIOS_X value" line of abi.h becomes a %define.
-$(BIOS_INC): vmm/firmware/abi.h
+# One source for the constants: every "#define BIOS_X value" line of abi/bios_abi.h becomes a %define.
+$(BIOS_INC): abi/bios_abi.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)sed -n -E 's@^#define[[:space:]]+(BIOS_[A-Z0-9_]+)[[:space:]]+([^/]*[^/[:space:]])[[:space:]]*(/\*.*)?$$@%define \1 \2@p' $< > $@.tmp && mv $@.tmp $@

@@ -1,6 +1,6 @@
 /* The BIOS blob/VMM ABI: one source for C and, via build/gen/bios_abi.inc, for NASM. */
-#ifndef TINYVMM_VMM_FIRMWARE_ABI_H
-#define TINYVMM_VMM_FIRMWARE_ABI_H
+#ifndef TINYVMM_ABI_BIOS_ABI_H
+#define TINYVMM_ABI_BIOS_ABI_H
 
 /*
  * bios.mk turns every "#define BIOS_NAME value" line below into a NASM %define, so values

@@ -1,7 +1,7 @@
 /* The guest-to-host report ABI (version 1): how apps in every guest tell tinyvmm their milestones.
  */
-#ifndef TINYVMM_GUESTS_APPS_REPORT_ABI_H
-#define TINYVMM_GUESTS_APPS_REPORT_ABI_H
+#ifndef TINYVMM_ABI_REPORT_ABI_H
+#define TINYVMM_ABI_REPORT_ABI_H
 
 /*
  * Self-contained: included by guest code (freestanding, any of the three guests) and by
