@@ -9,6 +9,18 @@
 #include "base/vm_end.h"
 
 /*
+ * Who makes a port access and what it asks of the VM, for the rare device that needs to know:
+ * the accessing vCPU's exit context (vmm's struct exit_env; NULL when host code or a test
+ * makes the access), how many accesses its instruction makes (a string OUT's count), and an
+ * end the device may ask for (VM_END_NONE: the vCPU carries on).
+ */
+struct io_ctx {
+	void *vcpu;
+	uint32_t count;
+	enum vm_end end;
+};
+
+/*
  * Port-I/O handlers. `offset` is relative to the base the device was registered at;
  * `size` is 1, 2 or 4. Reads return the value zero-extended; a device that does not
  * decode a register returns all ones, as an open ISA bus does.
@@ -22,6 +34,10 @@ struct io_ops {
 	 * past the device's ports reading all ones and writes to them dropped.
 	 */
 	bool byte_regs;
+	/* Optional, used instead of write when set: a write that needs the accessing vCPU (the
+	 * BIOS service port, which works on its registers). Never split into bytes. */
+	void (*write_ctx)(void *dev, struct io_ctx *ctx, uint16_t offset, unsigned size,
+			  uint32_t value);
 	/* With byte_regs: offsets (below 32) that take wide accesses whole, such as a data port
 	 * that streams 16- and 32-bit transfers. */
 	uint32_t whole_at;

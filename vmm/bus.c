@@ -98,13 +98,26 @@ uint32_t bus_read(struct io_bus *bus, uint16_t port, unsigned size)
 	return io_ops_read(r->ops, r->dev, r->len, (uint16_t)(port - r->base), size);
 }
 
-void bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
+void bus_write_ctx(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value,
+		   struct io_ctx *ctx)
 {
 	struct bus_range *r = bus_find(bus, port);
-	if (!r || !r->ops->write) {
+	if (!r || (!r->ops->write && !r->ops->write_ctx)) {
 		atomic_fetch_add_explicit(&bus->unhandled, 1, memory_order_relaxed);
 		return;
 	}
 	atomic_fetch_add_explicit(&r->accesses, 1, memory_order_relaxed);
-	io_ops_write(r->ops, r->dev, r->len, (uint16_t)(port - r->base), size, value);
+	uint16_t offset = (uint16_t)(port - r->base);
+	if (r->ops->write_ctx) {
+		struct io_ctx none = {.count = 1, .end = VM_END_NONE};
+		r->ops->write_ctx(r->dev, ctx ? ctx : &none, offset, size > 4 ? 4 : size,
+				  value & size_mask(size > 4 ? 4 : size));
+		return;
+	}
+	io_ops_write(r->ops, r->dev, r->len, offset, size, value);
+}
+
+void bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
+{
+	bus_write_ctx(bus, port, size, value, NULL);
 }

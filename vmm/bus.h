@@ -40,6 +40,9 @@ struct bus_range *bus_find(struct io_bus *bus, uint16_t port);
  */
 uint32_t bus_read(struct io_bus *bus, uint16_t port, unsigned size);
 void bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value);
+/* The same write made by a vCPU: a device with write_ctx gets `ctx` (its `end` may be set). */
+void bus_write_ctx(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value,
+		   struct io_ctx *ctx);
 
 /*
  * One access to one device whose ports are [0, len) -- what the bus does once it found the

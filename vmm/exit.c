@@ -40,19 +40,19 @@ static enum vm_end do_io(struct exit_env *env, struct kvm_run *run, size_t run_s
 		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", port, size,
 			     count);
 	uint8_t *data = (uint8_t *)run + offset;
-	if (env->service.handle && port == env->service.port && out && size == 1 && count == 1)
-		return (enum vm_end)env->service.handle(env->service.ctx, env, data[0]);
-	for (uint32_t i = 0; i < count; i++, data += size) {
+	/* a device may end the VM (the BIOS service port): the rest of a string OUT is dropped */
+	struct io_ctx ctx = {.vcpu = env, .count = count, .end = VM_END_NONE};
+	for (uint32_t i = 0; i < count && ctx.end == VM_END_NONE; i++, data += size) {
 		uint32_t v = 0;
 		if (out) {
 			memcpy(&v, data, size);
-			bus_write(env->bus, port, size, v);
+			bus_write_ctx(env->bus, port, size, v, &ctx);
 		} else {
 			v = bus_read(env->bus, port, size);
 			memcpy(data, &v, size);
 		}
 	}
-	return VM_END_NONE;
+	return ctx.end;
 }
 
 static enum vm_end do_mmio(struct exit_env *env, struct kvm_run *run)

@@ -14,7 +14,8 @@
 
 struct exit_env;
 
-/* What the dispatcher may need of the vCPU beyond kvm_run (emulation fixups, services). */
+/* What the dispatcher may need of the vCPU beyond kvm_run (emulation fixups, the BIOS service
+ * port). */
 struct vcpu_access {
 	int (*get_regs)(void *ctx, struct kvm_regs *r);
 	int (*set_regs)(void *ctx, const struct kvm_regs *r);
@@ -36,22 +37,10 @@ struct exit_stats {
 	_Atomic uint64_t total, io, mmio, fixups, other;
 };
 
-/*
- * A port whose handler needs the vCPU's registers (the BIOS service port): an OUT of one
- * byte there goes to service() instead of the bus. It returns an enum vm_end and
- * may fill env->why.
- */
-struct exit_service {
-	uint16_t port;
-	int (*handle)(void *ctx, struct exit_env *env, uint8_t value);
-	void *ctx;
-};
-
 struct exit_env {
 	struct io_bus *bus;
 	const struct guest_mem *mem;
 	struct vcpu_access acc;
-	struct exit_service service; /* handle == NULL: none */
 	struct exit_stats stats;
 	char why[256]; /* set when the action ends the VM */
 };

@@ -107,6 +107,19 @@ int vm_load_firmware(struct vm *vm, uint8_t boot_drive, char *err, size_t errlen
 		snprintf(err, errlen, "cannot program the PIT: %s", strerror(-r));
 		return r;
 	}
+	/* once per VM: a reset boots through here again with the port already on the bus */
+	struct bus_range *port = bus_find(&vm->bus, BIOS_SERVICE_PORT);
+	if (!port &&
+	    (r = bus_register(&vm->bus, BIOS_SERVICE_PORT, 1, &bios_port_ops, b, "bios-service"))) {
+		snprintf(err, errlen, "cannot put the BIOS service port on the bus: %s",
+			 strerror(-r));
+		return r;
+	}
+	if (port && port->ops != &bios_port_ops) {
+		snprintf(err, errlen, "port 0x%x, the BIOS's, is taken by %s", BIOS_SERVICE_PORT,
+			 port->name);
+		return -EBUSY;
+	}
 	struct bios_entry entry;
 	if (bios_boot(b, &entry) == BIOS_NO_BOOT) {
 		snprintf(err, errlen, "%s", b->why);
@@ -122,8 +135,6 @@ int vm_load_firmware(struct vm *vm, uint8_t boot_drive, char *err, size_t errlen
 			snprintf(err, errlen, "vCPU %u: %s: %s", i, what, strerror(-r));
 			return r;
 		}
-		vm->vcpus[i].env.service =
-		    (struct exit_service){BIOS_SERVICE_PORT, bios_port_handle, b};
 	}
 	return VM_FIRMWARE_OK;
 }

@@ -10,12 +10,17 @@
 /* The size KVM maps kvm_run with on x86 (three pages: the run, the PIO data page, more). */
 #define RUN_PAGES 3
 
-static int service(void *ctx, struct exit_env *env, uint8_t value)
+/* A device that needs the accessing vCPU, as the BIOS service port does: even values end it. */
+static void service(void *dev, struct io_ctx *ctx, uint16_t offset, unsigned size, uint32_t value)
 {
-	(void)ctx;
-	(void)env;
-	return value & 1 ? VM_END_NONE : VM_END_POWEROFF;
+	(void)dev;
+	(void)offset;
+	(void)size;
+	if (ctx->vcpu && !(value & 1))
+		ctx->end = VM_END_POWEROFF;
 }
+
+static const struct io_ops service_ops = {.write_ctx = service};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bus_register(&bus, 0x3F8, UART_PORT_COUNT, &uart_io_ops, &u, "com1");
 	env.bus = &bus;
 	if (ram & 0x80)
-		env.service = (struct exit_service){.port = 0xE7, .handle = service};
+		bus_register(&bus, 0xE7, 1, &service_ops, NULL, "service");
 	if (ram & 0x40)
 		memset(&env.acc, 0, sizeof(env.acc)); /* a vCPU with no accessors */
 

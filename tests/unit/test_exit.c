@@ -329,35 +329,55 @@ Test(emul_fixup, decode_is_exact)
 
 static int svc_calls;
 static uint8_t svc_value;
+static uint32_t svc_count;
+static struct exit_env *svc_vcpu;
 
-static int fake_service(void *ctx, struct exit_env *e, uint8_t value)
+/* A device that needs the accessing vCPU (as the BIOS service port does): it sees the vCPU's
+ * exit context, and a value of 0xEE asks the VM to end. */
+static void ctx_write(void *d, struct io_ctx *ctx, uint16_t offset, unsigned size, uint32_t v)
 {
-	(void)ctx;
+	(void)d;
+	(void)offset;
+	(void)size;
 	svc_calls++;
-	svc_value = value;
-	snprintf(e->why, sizeof(e->why), "service said stop");
-	return value == 0xEE ? VM_END_CRASH : VM_END_NONE;
+	svc_value = (uint8_t)v;
+	svc_count = ctx->count;
+	svc_vcpu = ctx->vcpu;
+	if (v == 0xEE && ctx->vcpu) {
+		snprintf(svc_vcpu->why, sizeof(svc_vcpu->why), "service said stop");
+		ctx->end = VM_END_CRASH;
+	}
 }
 
-Test(exit_dispatch, the_service_port_bypasses_the_bus)
+static const struct io_ops ctx_ops = {.write_ctx = ctx_write};
+
+Test(exit_dispatch, a_device_sees_the_accessing_vcpu_and_may_end_the_vm)
 {
 	svc_calls = 0;
-	env.service = (struct exit_service){.port = 0x3F9, .handle = fake_service};
-	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 1, 1, 512);
+	cr_assert_eq(bus_register(&bus, 0xE7, 1, &ctx_ops, NULL, "svc"), 0);
+	io_exit(KVM_EXIT_IO_OUT, 0xE7, 1, 1, 512);
 	((uint8_t *)run)[512] = 0x13;
 	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(svc_calls, 1);
 	cr_assert_eq(svc_value, 0x13);
-	cr_assert_eq(dev.nout, 0, "the bus device on the same port saw nothing");
+	cr_assert_eq(svc_count, 1);
+	cr_assert_eq(svc_vcpu, &env, "the device got this vCPU's exit context");
+	cr_assert_eq(dev.nout, 0, "no other device saw it");
 	((uint8_t *)run)[512] = 0xEE;
 	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
-	/* reads and wide or string writes to the port are ordinary bus accesses */
-	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 2, 1, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
-	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 1, 3, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
+	cr_assert_str_eq(env.why, "service said stop");
+	/* a string OUT that ends the VM on its second byte: the third never reaches the device */
+	svc_calls = 0;
+	io_exit(KVM_EXIT_IO_OUT, 0xE7, 1, 3, 512);
+	memcpy((uint8_t *)run + 512, "\x01\xEE\x02", 3);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert_eq(svc_calls, 2);
-	cr_assert_eq(dev.nout, 4);
+	cr_assert_eq(svc_count, 3, "the device is told the instruction's count");
+	/* host code writing the port makes a call with no vCPU, which cannot end anything */
+	svc_calls = 0;
+	bus_write(&bus, 0xE7, 1, 0xEE);
+	cr_assert_eq(svc_calls, 1);
+	cr_assert_null(svc_vcpu);
 }
 
 /* A 32-bit protected-mode vCPU at CPL 0 in an interrupt handler, as kvm_pvm leaves it when

@@ -85,10 +85,16 @@ struct bios_entry {
 enum bios_outcome bios_boot(struct bios_env *env, struct bios_entry *entry);
 
 /*
- * The exit_service hook for BIOS_SERVICE_PORT, with ctx = the struct bios_env:
- *   exit_env.service = (struct exit_service){BIOS_SERVICE_PORT, bios_port_handle, &env};
- * Returns an enum vm_end: VM_END_NONE, or VM_END_CRASH with the exit_env's why set
- * (no bootable disk, unreadable registers, a caller stack outside RAM).
+ * The BIOS service port as a bus device, its dev the struct bios_env:
+ *   bus_register(bus, BIOS_SERVICE_PORT, 1, &bios_port_ops, &env, "bios-service");
+ * A one-byte OUT there by a vCPU runs bios_port_handle with that vCPU's exit_env.
+ */
+extern const struct io_ops bios_port_ops;
+
+/*
+ * One call through the port by the vCPU of `xenv`, ctx the struct bios_env. Returns an enum vm_end:
+ * VM_END_NONE, or VM_END_CRASH with the exit_env's why set (no bootable disk, unreadable registers,
+ * a caller stack outside RAM).
  */
 struct exit_env;
 int bios_port_handle(void *ctx, struct exit_env *xenv, uint8_t value);

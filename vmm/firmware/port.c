@@ -1,4 +1,5 @@
-/* The BIOS service port's exit hook: from the trapping stub to bios_service() and back. */
+/* The BIOS service port, a device on the VM's bus: from the trapping stub to bios_service() and
+ * back. */
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -118,3 +119,15 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	*hi = (uint8_t)(flags >> 8);
 	return VM_END_NONE;
 }
+
+/* A one-byte OUT by a vCPU is a call; anything else there (host code, a wide or string OUT)
+ * is noise the port ignores, as it ignores OUTs from outside the stubs. */
+static void port_write(void *dev, struct io_ctx *ctx, uint16_t offset, unsigned size,
+		       uint32_t value)
+{
+	(void)offset;
+	if (ctx->vcpu && size == 1 && ctx->count == 1)
+		ctx->end = (enum vm_end)bios_port_handle(dev, ctx->vcpu, (uint8_t)value);
+}
+
+const struct io_ops bios_port_ops = {.write_ctx = port_write};
