@@ -18,7 +18,7 @@ CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcrite
 # as root, or saying what to install otherwise); the stamp is keyed by the package list.
 SETUP_STAMP := $(B)/.setup-$(shell cksum < scripts/packages.txt | cut -d' ' -f1)
 
-LIB_SRC  := $(wildcard vmm/*.c vmm/boot/*.c vmm/platform/*.c devices/*.c devices/bios/*.c population/*.c) \
+LIB_SRC  := $(wildcard base/*.c vmm/*.c vmm/boot/*.c vmm/platform/*.c vmm/firmware/*.c devices/*.c population/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
 MAIN_SRC := cli/main.c
 TEST_SRC := $(wildcard tests/unit/*.c tests/boot/*.c tests/support/*.c) \
@@ -29,7 +29,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
 # Parts with build steps of their own (the BIOS blob, disk images) keep their rules in a
 # .mk file beside their sources; they may add objects to EXTRA_LIB_OBJ.
 EXTRA_LIB_OBJ :=
--include devices/bios/bios.mk images/images.mk guests/l4/l4.mk guests/tcl/tcl.mk \
+-include vmm/firmware/bios.mk images/images.mk guests/l4/l4.mk guests/tcl/tcl.mk \
          guests/bm/newlib.mk guests/bm/bm.mk tests/cluster/cluster.mk
 LIB_OBJ  += $(EXTRA_LIB_OBJ)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/args.h"
+#include "base/parse.h"
 #include "cli/cluster_merge.h"
 #include "cli/cluster_script.h"
 #include "cli/cluster_split.h"

@@ -6,27 +6,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/errf.h"
 #include "population/results.h"
 #include "population/stats.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -69,7 +57,7 @@ int cluster_read_job(const char *dir, unsigned *tasks, char *job, size_t jobsize
 	size_t len;
 	char *text = slurp(path, &len);
 	if (!text)
-		return fail(err, errlen, -errno,
+		return errf(err, errlen, -errno,
 			    "%s: %s (is this a directory tinyvmm cluster "
 			    "submit wrote?)",
 			    path, strerror(errno));
@@ -87,7 +75,7 @@ int cluster_read_job(const char *dir, unsigned *tasks, char *job, size_t jobsize
 	}
 	free(text);
 	if (*tasks == 0)
-		return fail(err, errlen, -EINVAL, "%s: no 'tasks N' line", path);
+		return errf(err, errlen, -EINVAL, "%s: no 'tasks N' line", path);
 	return 0;
 }
 
@@ -123,7 +111,7 @@ static int find_tasks(const char *dir, struct task_files *t, unsigned tasks, cha
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
+		return errf(err, errlen, -errno, "%s: %s", dir, strerror(errno));
 	int r = 0;
 	struct dirent *e;
 	while (!r && (e = readdir(d))) {
@@ -133,13 +121,13 @@ static int find_tasks(const char *dir, struct task_files *t, unsigned tasks, cha
 		if (!st && !task_file(e->d_name, "results", &k, host, sizeof(host)))
 			continue;
 		if (k >= tasks) {
-			r = fail(err, errlen, -EINVAL, "%s/%s: task %u, but the job has %u tasks",
+			r = errf(err, errlen, -EINVAL, "%s/%s: task %u, but the job has %u tasks",
 				 dir, e->d_name, k, tasks);
 			break;
 		}
 		char **slot = st ? &t[k].stats : &t[k].results;
 		if (*slot || (t[k].host[0] && strcmp(t[k].host, host))) {
-			r = fail(err, errlen, -EINVAL,
+			r = errf(err, errlen, -EINVAL,
 				 "%s: task %u has files from two runs (%s, and %s from %s): keep "
 				 "one",
 				 dir, k, *slot ? *slot : "another file", e->d_name, host);
@@ -147,12 +135,12 @@ static int find_tasks(const char *dir, struct task_files *t, unsigned tasks, cha
 		}
 		snprintf(t[k].host, sizeof(t[k].host), "%s", host);
 		if (!(*slot = strdup(e->d_name)))
-			r = fail(err, errlen, -ENOMEM, "out of memory");
+			r = errf(err, errlen, -ENOMEM, "out of memory");
 	}
 	closedir(d);
 	for (unsigned k = 0; !r && k < tasks; k++)
 		if (!t[k].stats || !t[k].results)
-			r = fail(err, errlen, -ENOENT,
+			r = errf(err, errlen, -ENOENT,
 				 "%s: task %u has no %s file (did it run? see %s/task-%u.out)", dir,
 				 k, t[k].stats ? "results" : "stats", dir, k);
 	return r;
@@ -226,7 +214,7 @@ static int read_rows(char *text, size_t len, const char *header, const char *pat
 {
 	size_t hl = strlen(header);
 	if (len < hl + 1 || strncmp(text, header, hl) || text[hl] != '\n')
-		return fail(err, errlen, -EINVAL,
+		return errf(err, errlen, -EINVAL,
 			    "%s: its header is not this tinyvmm's %s header (another version?)",
 			    path, stats ? "stats" : "results");
 	for (char *p = text + hl + 1; p < text + len;) {
@@ -239,7 +227,7 @@ static int read_rows(char *text, size_t len, const char *header, const char *pat
 		if (stats)
 			l.ts = strtoll(p, NULL, 10);
 		if (push(out, l))
-			return fail(err, errlen, -ENOMEM, "out of memory");
+			return errf(err, errlen, -ENOMEM, "out of memory");
 		p = nl + 1;
 	}
 	return 0;
@@ -266,19 +254,19 @@ static int check_unique(const struct lines *rows, unsigned col, const char *what
 {
 	char **keys = calloc(rows->n ? rows->n : 1, sizeof(char *));
 	if (!keys)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return errf(err, errlen, -ENOMEM, "out of memory");
 	int r = 0;
 	for (size_t i = 0; i < rows->n && !r; i++) {
 		char f[128];
 		field(rows->v[i].text, rows->v[i].len, col, f, sizeof(f));
 		if (!(keys[i] = strdup(f)))
-			r = fail(err, errlen, -ENOMEM, "out of memory");
+			r = errf(err, errlen, -ENOMEM, "out of memory");
 	}
 	if (!r)
 		qsort(keys, rows->n, sizeof(char *), by_text);
 	for (size_t i = 1; i < rows->n && !r; i++)
 		if (!strcmp(keys[i], keys[i - 1]))
-			r = fail(err, errlen, -EINVAL,
+			r = errf(err, errlen, -EINVAL,
 				 "guest %s %s appears twice: were two tasks given the same "
 				 "--number-from?",
 				 what, keys[i]);
@@ -327,7 +315,7 @@ static int write_csv(const char *dir, const char *name, const char *header,
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f)
-		return fail(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		return errf(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
 	fprintf(f, "%s%s\n", header, with_host ? ",host,task" : "");
 	for (size_t i = 0; i < rows->n; i++) {
 		fwrite(rows->v[i].text, 1, rows->v[i].len, f);
@@ -342,7 +330,7 @@ static int write_csv(const char *dir, const char *name, const char *header,
 		r = -errno;
 	if (r) {
 		unlink(tmp);
-		return fail(err, errlen, r, "%s: %s", path, strerror(-r));
+		return errf(err, errlen, r, "%s: %s", path, strerror(-r));
 	}
 	return 0;
 }
@@ -359,7 +347,7 @@ int cluster_merge(const char *dir, struct cluster_merge_summary *sum, char *err,
 	char **texts = calloc(2 * (size_t)tasks, sizeof(char *));
 	struct lines stats = {0}, results = {0};
 	if (!t || !texts)
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = errf(err, errlen, -ENOMEM, "out of memory");
 	if (!r)
 		r = find_tasks(dir, t, tasks, err, errlen);
 	for (unsigned k = 0; !r && k < tasks; k++) {
@@ -370,7 +358,7 @@ int cluster_merge(const char *dir, struct cluster_merge_summary *sum, char *err,
 			size_t len = 0;
 			char *text = texts[2 * k + (unsigned)kind] = slurp(path, &len);
 			if (!text)
-				r = fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+				r = errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 			else
 				r = read_rows(text, len, kind ? results_header : stats_header, path,
 					      k, !kind, kind ? &results : &stats, sum, err, errlen);

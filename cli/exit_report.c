@@ -17,44 +17,37 @@ static int by_count_desc(const void *a, const void *b)
 
 void exit_report_print(FILE *out, const struct vm *vm, double seconds)
 {
-	struct exit_stats t = {0};
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		const struct exit_stats *s = &vm->vcpus[i].env.stats;
-		t.total += s->total;
-		t.io += s->io;
-		t.mmio += s->mmio;
-		t.fixups += s->fixups;
-		t.other += s->other;
-	}
-	fprintf(out, "tinyvmm: vm '%s' (%s): %llu exits to user space in %.3f s", vm->name,
-		vm->uuid, (unsigned long long)t.total, seconds);
+	struct vm_exit_counts c;
+	vm_exit_counts(vm, &c);
+	fprintf(out, "tinyvmm: vm '%s' (%s): %llu exits to user space in %.3f s", vm_name(vm),
+		vm_uuid(vm), (unsigned long long)c.total, seconds);
 	if (seconds > 0)
-		fprintf(out, " (%.0f/s)", (double)t.total / seconds);
+		fprintf(out, " (%.0f/s)", (double)c.total / seconds);
 	fprintf(out, "\n  port I/O %llu, MMIO %llu, emulation fixups %llu, other %llu\n",
-		(unsigned long long)t.io, (unsigned long long)t.mmio, (unsigned long long)t.fixups,
-		(unsigned long long)t.other);
+		(unsigned long long)c.io, (unsigned long long)c.mmio, (unsigned long long)c.fixups,
+		(unsigned long long)c.other);
 
 	struct count dev[BUS_MAX_RANGES];
 	unsigned n = 0;
-	for (unsigned i = 0; i < vm->bus.n; i++)
-		if (vm->bus.r[i].accesses)
-			dev[n++] = (struct count){vm->bus.r[i].name, vm->bus.r[i].accesses, 0};
+	for (unsigned i = 0; i < c.nranges; i++)
+		if (c.ranges[i].accesses)
+			dev[n++] = (struct count){c.ranges[i].name, c.ranges[i].accesses, 0};
 	qsort(dev, n, sizeof(dev[0]), by_count_desc);
 	fprintf(out, "  port accesses by device (the guest's and the BIOS services'):");
 	for (unsigned i = 0; i < n; i++)
 		fprintf(out, "%s %s %llu", i ? "," : "", dev[i].name, (unsigned long long)dev[i].n);
-	if (vm->bus.unhandled)
+	if (c.unhandled)
 		fprintf(out, "%s unclaimed ports/MMIO %llu", n ? "," : "",
-			(unsigned long long)vm->bus.unhandled);
-	fprintf(out, "%s\n", n || vm->bus.unhandled ? "" : " none");
+			(unsigned long long)c.unhandled);
+	fprintf(out, "%s\n", n || c.unhandled ? "" : " none");
 
 	struct count bios[BIOS_STUB_COUNT];
 	unsigned nb = 0;
 	uint64_t calls = 0;
 	for (unsigned i = 0; i < BIOS_STUB_COUNT; i++) {
-		if (vm->bios.calls[i])
-			bios[nb++] = (struct count){NULL, vm->bios.calls[i], BIOS_STUB_FIRST + i};
-		calls += vm->bios.calls[i];
+		if (c.bios_calls[i])
+			bios[nb++] = (struct count){NULL, c.bios_calls[i], BIOS_STUB_FIRST + i};
+		calls += c.bios_calls[i];
 	}
 	if (!calls)
 		return;

@@ -18,6 +18,7 @@
 #include "vmm/kvm_host.h"
 #include "vmm/seccomp.h"
 #include "vmm/timer_service.h"
+#include "vmm/vcpu.h"
 
 static void usage(void)
 {

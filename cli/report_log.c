@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmm/clock.h"
+#include "base/clock.h"
 
 int report_log_open(struct report_log *l, const char *dest)
 {

@@ -11,20 +11,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/args.h"
-#include "cli/direct_files.h"
 #include "cli/exit_report.h"
 #include "cli/exit_status.h"
-#include "cli/file_blob.h"
 #include "cli/report_log.h"
 #include "cli/run_opts.h"
 #include "cli/run_watch.h"
 #include "cli/stdin_pump.h"
+#include "devices/disk.h"
 #include "devices/sink.h"
+#include "vmm/boot/direct_files.h"
+#include "vmm/boot/file_blob.h"
 #include "vmm/kvm_host.h"
 #include "vmm/platform/vga_text.h"
 #include "vmm/seccomp.h"
 #include "vmm/timer_service.h"
+#include "vmm/vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/vm_firmware.h"
 
@@ -156,19 +157,19 @@ static int report_end(const char *name, const struct vm_result *res)
 /* Guests that write only to the text screen (small kernels, loaders) are seen this way. */
 static void print_screen(const struct vm *vm)
 {
-	if (vga_text_blank(&vm->mem))
+	if (vga_text_blank(vm_mem(vm)))
 		return;
 	char text[VGA_TEXT_RENDER_MAX];
-	vga_text_render(&vm->mem, text, sizeof(text));
-	fprintf(stderr, "tinyvmm: vm '%s' text screen at exit:\n%s", vm->name, text);
+	vga_text_render(vm_mem(vm), text, sizeof(text));
+	fprintf(stderr, "tinyvmm: vm '%s' text screen at exit:\n%s", vm_name(vm), text);
 }
 
 /* What a PC shows on its console when nothing boots, then the reason for the user. */
 static int no_bootable_disk(struct vm *vm, const char *why)
 {
 	static const char msg[] = "tinyvmm BIOS: no bootable disk\r\n";
-	sink_write(&vm->bios.console, (const uint8_t *)msg, sizeof(msg) - 1);
-	fprintf(stderr, "tinyvmm: vm '%s': no bootable disk: %s\n", vm->name, why);
+	vm_firmware_console_write(vm, msg, sizeof(msg) - 1);
+	fprintf(stderr, "tinyvmm: vm '%s': no bootable disk: %s\n", vm_name(vm), why);
 	return TVMM_EXIT_NO_BOOT;
 }
 
@@ -179,18 +180,16 @@ static int load_guest(struct vm *vm, const struct boot_request *req, const struc
 	char err[320];
 	if (no_boot_media[0])
 		return no_bootable_disk(vm, no_boot_media);
+	int r = vm_boot(vm, o->kernel ? req : NULL, o->boot == 'a' ? 0x00 : 0x80, err, sizeof(err));
+	if (r == VM_FIRMWARE_OK)
+		return -1;
 	if (o->kernel) {
-		if (vm_load(vm, req, err, sizeof(err)) == 0)
-			return -1;
 		fprintf(stderr, "tinyvmm: %s\n", err);
 		return TVMM_EXIT_USAGE;
 	}
-	int r = vm_load_firmware(vm, o->boot == 'a' ? 0x00 : 0x80, err, sizeof(err));
-	if (r == VM_FIRMWARE_OK)
-		return -1;
 	if (r == VM_FIRMWARE_NO_BOOT)
 		return no_bootable_disk(vm, err);
-	fprintf(stderr, "tinyvmm: vm '%s': %s\n", vm->name, err);
+	fprintf(stderr, "tinyvmm: vm '%s': %s\n", vm_name(vm), err);
 	return TVMM_EXIT_HOST;
 }
 
@@ -213,7 +212,7 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 	}
 	struct stdin_pump pump = {0};
 	if (o->serial == SERIAL_STDIO && isatty(STDIN_FILENO))
-		(void)stdin_pump_start(&pump, STDIN_FILENO, &vm->dev.com1);
+		(void)stdin_pump_start(&pump, STDIN_FILENO, vm_com1(vm));
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run_watch_vm(watch, vm, o->screen == SCREEN_LIVE, result);
@@ -223,7 +222,7 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		exit_report_print(
 		    stderr, vm, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (watch->stopped_by)
-		fprintf(stderr, "tinyvmm: vm '%s' %s\n", vm->name, result->message);
+		fprintf(stderr, "tinyvmm: vm '%s' %s\n", vm_name(vm), result->message);
 	if (o->screen == SCREEN_EXIT)
 		print_screen(vm);
 	vm_destroy(vm);

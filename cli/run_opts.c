@@ -2,24 +2,13 @@
 #include "cli/run_opts.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <uuid/uuid.h>
 
-#include "cli/args.h"
-
-static int usage_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int usage_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+#include "base/errf.h"
+#include "base/parse.h"
+#include "abi/report_abi.h"
 
 /* "-opt" and "--opt" are the same option, as in QEMU. */
 static const char *opt_name(const char *a)
@@ -64,7 +53,7 @@ void run_opts_usage(void)
 	       "                      redrawn on a terminal, else its new lines on stdout\n"
 	       "  -exit-stats         print the exits to user space when the VM ends: by kind,\n"
 	       "                      by device and by BIOS service (stderr)\n"
-	       "  -report DEST        write the guest's reports (guests/apps/report_abi.h: app\n"
+	       "  -report DEST        write the guest's reports (abi/report_abi.h: app\n"
 	       "                      start, laps, done) with host times: stderr or file:PATH\n"
 	       "  -app ARGS           the app command line offered to the guest (report port), in\n"
 	       "                      place of its own: \"app=pattern pattern=B\" (< 256 bytes)\n"
@@ -93,7 +82,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 	for (int i = 0; i < argc; i++) {
 		const char *name = opt_name(argv[i]);
 		if (!name)
-			return usage_error(err, errlen, "unexpected argument '%s'", argv[i]);
+			return errf(err, errlen, -EINVAL, "unexpected argument '%s'", argv[i]);
 		if (!strcmp(name, "h") || !strcmp(name, "help")) {
 			o->help = true;
 			return 0;
@@ -118,19 +107,19 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(name, with_value[k]);
 		if (!known)
-			return usage_error(err, errlen, "unknown option '%s' (see --help)",
-					   argv[i]);
+			return errf(err, errlen, -EINVAL, "unknown option '%s' (see --help)",
+				    argv[i]);
 		if (i + 1 >= argc)
-			return usage_error(err, errlen, "option '%s' needs a value", argv[i]);
+			return errf(err, errlen, -EINVAL, "option '%s' needs a value", argv[i]);
 		const char *v = argv[++i];
 		uint64_t n;
 		if (!strcmp(name, "m")) {
 			int r = parse_size(v, &o->ram_bytes);
 			if (r)
-				return usage_error(err, errlen,
-						   "-m '%s': expected a size such as 64, 512K, "
-						   "16M or 2G",
-						   v);
+				return errf(err, errlen, -EINVAL,
+					    "-m '%s': expected a size such as 64, 512K, "
+					    "16M or 2G",
+					    v);
 		} else if (!strcmp(name, "kernel")) {
 			o->kernel = v;
 		} else if (!strcmp(name, "fda")) {
@@ -141,7 +130,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			o->hdb = v;
 		} else if (!strcmp(name, "boot")) {
 			if (strcmp(v, "a") && strcmp(v, "c"))
-				return usage_error(err, errlen, "-boot '%s': expected a or c", v);
+				return errf(err, errlen, -EINVAL, "-boot '%s': expected a or c", v);
 			o->boot = v[0];
 		} else if (!strcmp(name, "initrd")) {
 			o->initrd = v;
@@ -149,12 +138,12 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			o->append = v;
 		} else if (!strcmp(name, "name")) {
 			if (!*v)
-				return usage_error(err, errlen, "-name must not be empty");
+				return errf(err, errlen, -EINVAL, "-name must not be empty");
 			o->name = v;
 		} else if (!strcmp(name, "uuid")) {
 			uuid_t u;
 			if (uuid_parse(v, u))
-				return usage_error(err, errlen, "-uuid '%s' is not a UUID", v);
+				return errf(err, errlen, -EINVAL, "-uuid '%s' is not a UUID", v);
 			o->uuid = v;
 		} else if (!strcmp(name, "serial")) {
 			if (!strcmp(v, "stdio")) {
@@ -165,9 +154,8 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 				o->serial = SERIAL_FILE;
 				o->serial_path = v + 5;
 			} else {
-				return usage_error(
-				    err, errlen, "-serial '%s': expected stdio, file:PATH or none",
-				    v);
+				return errf(err, errlen, -EINVAL,
+					    "-serial '%s': expected stdio, file:PATH or none", v);
 			}
 		} else if (!strcmp(name, "report")) {
 			if (!strcmp(v, "stderr"))
@@ -175,17 +163,17 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			else if (!strncmp(v, "file:", 5) && v[5])
 				o->report = v + 5;
 			else
-				return usage_error(err, errlen,
-						   "-report '%s': expected stderr or file:PATH", v);
+				return errf(err, errlen, -EINVAL,
+					    "-report '%s': expected stderr or file:PATH", v);
 		} else if (!strcmp(name, "app")) {
 			if (strlen(v) >= REPORT_ARGS_MAX)
-				return usage_error(err, errlen, "-app: at most %u bytes",
-						   REPORT_ARGS_MAX - 1);
+				return errf(err, errlen, -EINVAL, "-app: at most %u bytes",
+					    REPORT_ARGS_MAX - 1);
 			o->app = v;
 		} else if (!strcmp(name, "smp")) {
 			if (parse_u64(v, VM_MAX_VCPUS, &n) || n == 0)
-				return usage_error(err, errlen, "-smp '%s': expected 1 to %d", v,
-						   VM_MAX_VCPUS);
+				return errf(err, errlen, -EINVAL, "-smp '%s': expected 1 to %d", v,
+					    VM_MAX_VCPUS);
 			o->smp = (unsigned)n;
 		} else if (!strcmp(name, "pit")) {
 			if (!strcmp(v, "user"))
@@ -193,8 +181,8 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			else if (!strcmp(v, "kvm"))
 				o->pit = VM_PIT_KERNEL;
 			else
-				return usage_error(err, errlen, "-pit '%s': expected user or kvm",
-						   v);
+				return errf(err, errlen, -EINVAL, "-pit '%s': expected user or kvm",
+					    v);
 		} else if (!strcmp(name, "screen")) {
 			if (!strcmp(v, "exit"))
 				o->screen = SCREEN_EXIT;
@@ -203,26 +191,26 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			else if (!strcmp(v, "none"))
 				o->screen = SCREEN_NONE;
 			else
-				return usage_error(err, errlen,
-						   "-screen '%s': expected exit, live or none", v);
+				return errf(err, errlen, -EINVAL,
+					    "-screen '%s': expected exit, live or none", v);
 		} else if (!strcmp(name, "load-addr")) {
 			if (parse_u64(v, UINT64_MAX, &n) || n == 0 || (n & 0xFFF))
-				return usage_error(err, errlen,
-						   "-load-addr '%s': expected a non-zero, 4 KiB "
-						   "aligned address",
-						   v);
+				return errf(err, errlen, -EINVAL,
+					    "-load-addr '%s': expected a non-zero, 4 KiB "
+					    "aligned address",
+					    v);
 			o->load_addr = n;
 		}
 	}
 	if (!o->kernel && !o->fda && !o->hda)
-		return usage_error(err, errlen,
-				   "nothing to boot: give -kernel, -fda or -hda (see --help)");
+		return errf(err, errlen, -EINVAL,
+			    "nothing to boot: give -kernel, -fda or -hda (see --help)");
 	if (o->hdb && !o->hda)
-		return usage_error(err, errlen, "-hdb needs -hda (a slave needs a master)");
+		return errf(err, errlen, -EINVAL, "-hdb needs -hda (a slave needs a master)");
 	if (o->boot == 'a' && !o->fda)
-		return usage_error(err, errlen, "-boot a without -fda");
+		return errf(err, errlen, -EINVAL, "-boot a without -fda");
 	if (o->boot == 'c' && !o->hda)
-		return usage_error(err, errlen, "-boot c without -hda");
+		return errf(err, errlen, -EINVAL, "-boot c without -hda");
 	if (!o->boot && !o->kernel)
 		o->boot = o->fda ? 'a' : 'c';
 	return 0;

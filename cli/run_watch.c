@@ -64,7 +64,7 @@ static void on_signal(struct run_watch *w, struct vm *vm)
 static void follow(struct screen_live *live, struct vm *vm)
 {
 	char text[VGA_TEXT_RENDER_MAX];
-	vga_text_render(&vm->mem, text, sizeof(text));
+	vga_text_render(vm_mem(vm), text, sizeof(text));
 	screen_live_update(live, text);
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/parse.h"
 #include "cli/ctl_cmd.h"
 #include "cli/exit_status.h"
 #include "cli/stat_view.h"
@@ -79,7 +80,7 @@ int stat_cmd(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--once")) {
 			once = true;
 		} else if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
-			if (pop_parse_seconds(argv[++i], &interval) || interval < 0.1 ||
+			if (parse_seconds(argv[++i], &interval) || interval < 0.1 ||
 			    interval > 3600) {
 				fprintf(stderr,
 					"tinyvmm stat: --interval '%s': expected 0.1 to 3600 "

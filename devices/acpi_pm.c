@@ -199,7 +199,7 @@ static void acpi_pm_write(void *dev, uint16_t offset, unsigned size, uint32_t va
 	pthread_mutex_unlock(&pm->lock);
 	/* outside the lock: stopping the VM may take locks of its own */
 	if (poweroff)
-		vm_request_stop(&pm->stopper, VM_STOP_POWEROFF, 0);
+		vm_request_stop(&pm->stopper, VM_END_POWEROFF, 0);
 }
 
 const struct io_ops acpi_pm_io_ops = {.read = acpi_pm_read, .write = acpi_pm_write};

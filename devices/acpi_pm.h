@@ -49,7 +49,7 @@
 struct acpi_pm_config {
 	struct irq_line sci;	   /* ISA IRQ 9, held high while an enabled event is pending */
 	struct timer_base *timers; /* clock of the PM timer, and the TMR_STS deadline */
-	struct vm_stopper stopper; /* receives VM_STOP_POWEROFF on SLP_EN with S5 */
+	struct vm_stopper stopper; /* receives VM_END_POWEROFF on SLP_EN with S5 */
 };
 
 /*

@@ -700,15 +700,12 @@ static uint32_t ata_cmd_read(void *dev, uint16_t offset, unsigned size)
 	if (channel_empty(a)) {
 		v = all_ones(size);
 	} else if (offset == REG_DATA) {
-		/* 8-, 16- and 32-bit data cycles all walk the same byte stream. */
+		/* 8-, 16- and 32-bit data cycles all walk the same byte stream (whole_at). */
 		for (unsigned i = 0; i < size; i++)
 			v |= (uint32_t)data_in(a) << (8 * i);
 	} else {
-		for (unsigned i = 0; i < size; i++) {
-			unsigned reg = (unsigned)offset + i;
-			uint8_t b = reg < ATA_CMD_LEN ? read_reg(a, reg) : 0xFF;
-			v |= (uint32_t)b << (8 * i);
-		}
+		/* the other registers are bytes: the bus splits wider accesses (byte_regs) */
+		v = offset < ATA_CMD_LEN ? read_reg(a, offset) : 0xFF;
 	}
 	pthread_mutex_unlock(&a->lock);
 	return v;
@@ -725,12 +722,8 @@ static void ata_cmd_write(void *dev, uint16_t offset, unsigned size, uint32_t va
 	} else if (offset == REG_DATA) {
 		for (unsigned i = 0; i < size; i++)
 			data_out(a, (uint8_t)(value >> (8 * i)));
-	} else {
-		for (unsigned i = 0; i < size; i++) {
-			unsigned reg = (unsigned)offset + i;
-			if (reg < ATA_CMD_LEN)
-				write_reg(a, reg, (uint8_t)(value >> (8 * i)));
-		}
+	} else if (offset < ATA_CMD_LEN) {
+		write_reg(a, offset, (uint8_t)value);
 	}
 	pthread_mutex_unlock(&a->lock);
 }
@@ -738,14 +731,12 @@ static void ata_cmd_write(void *dev, uint16_t offset, unsigned size, uint32_t va
 static uint32_t ata_ctl_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct ata *a = dev;
-	if (size > 4)
-		size = 4;
 	if (size == 0)
 		return 0;
-	uint32_t v = all_ones(size);
+	uint32_t v = 0xFF; /* a byte register: the bus splits wider accesses (byte_regs) */
 	pthread_mutex_lock(&a->lock);
 	if (offset == 0 && !channel_empty(a))
-		v = (v & ~0xFFu) | status_of(a, false);
+		v = status_of(a, false);
 	pthread_mutex_unlock(&a->lock);
 	return v;
 }
@@ -761,8 +752,10 @@ static void ata_ctl_write(void *dev, uint16_t offset, unsigned size, uint32_t va
 	pthread_mutex_unlock(&a->lock);
 }
 
-const struct io_ops ata_cmd_io_ops = {.read = ata_cmd_read, .write = ata_cmd_write};
-const struct io_ops ata_ctl_io_ops = {.read = ata_ctl_read, .write = ata_ctl_write};
+const struct io_ops ata_cmd_io_ops = {
+    .read = ata_cmd_read, .write = ata_cmd_write, .byte_regs = true, .whole_at = 1u << REG_DATA};
+const struct io_ops ata_ctl_io_ops = {
+    .read = ata_ctl_read, .write = ata_ctl_write, .byte_regs = true};
 
 static void power_on(struct ata *a)
 {

@@ -28,7 +28,7 @@ static void debug_exit_write(void *dev, uint16_t offset, unsigned size, uint32_t
 	if (size == 0)
 		return;
 	uint32_t status = (value & size_mask(size)) << 1 | 1;
-	vm_request_stop(&d->stopper, VM_STOP_DEBUG_EXIT, (int)status);
+	vm_request_stop(&d->stopper, VM_END_DEBUG_EXIT, (int)status);
 }
 
 const struct io_ops debug_exit_io_ops = {.read = debug_exit_read, .write = debug_exit_write};

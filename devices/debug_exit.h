@@ -13,7 +13,7 @@
 #define DEBUG_EXIT_LEN	4
 
 struct debug_exit_config {
-	struct vm_stopper stopper; /* receives VM_STOP_DEBUG_EXIT */
+	struct vm_stopper stopper; /* receives VM_END_DEBUG_EXIT */
 };
 
 /* Nothing here changes after init, so it needs no lock. */

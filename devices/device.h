@@ -2,8 +2,23 @@
 #ifndef TINYVMM_DEVICES_DEVICE_H
 #define TINYVMM_DEVICES_DEVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "base/vm_end.h"
+
+/*
+ * Who makes a port access and what it asks of the VM, for the rare device that needs to know:
+ * the accessing vCPU's exit context (vmm's struct exit_env; NULL when host code or a test
+ * makes the access), how many accesses its instruction makes (a string OUT's count), and an
+ * end the device may ask for (VM_END_NONE: the vCPU carries on).
+ */
+struct io_ctx {
+	void *vcpu;
+	uint32_t count;
+	enum vm_end end;
+};
 
 /*
  * Port-I/O handlers. `offset` is relative to the base the device was registered at;
@@ -13,6 +28,19 @@
 struct io_ops {
 	uint32_t (*read)(void *dev, uint16_t offset, unsigned size);
 	void (*write)(void *dev, uint16_t offset, unsigned size, uint32_t value);
+	/*
+	 * true: an 8-bit ISA device. Its handlers see size 1 alone: the bus (vmm/bus.h) turns
+	 * a 16- or 32-bit access into byte accesses at consecutive offsets, as ISA does, bytes
+	 * past the device's ports reading all ones and writes to them dropped.
+	 */
+	bool byte_regs;
+	/* Optional, used instead of write when set: a write that needs the accessing vCPU (the
+	 * BIOS service port, which works on its registers). Never split into bytes. */
+	void (*write_ctx)(void *dev, struct io_ctx *ctx, uint16_t offset, unsigned size,
+			  uint32_t value);
+	/* With byte_regs: offsets (below 32) that take wide accesses whole, such as a data port
+	 * that streams 16- and 32-bit transfers. */
+	uint32_t whole_at;
 };
 
 /*
@@ -69,20 +97,24 @@ static inline void sink_write(const struct char_sink *s, const uint8_t *buf, siz
 		s->write(s->ctx, buf, len);
 }
 
-/* Why a device asks the VM to stop. */
-enum vm_stop_kind {
-	VM_STOP_DEBUG_EXIT, /* isa-debug-exit: status is (v << 1) | 1 */
-	VM_STOP_RESET,	    /* keyboard controller pulse, port 0x92, triple fault is separate */
-	VM_STOP_POWEROFF,   /* clean power-off */
-};
-
-/* A device's way to end its VM; called from the vCPU thread that did the I/O. */
-struct vm_stopper {
-	void (*stop)(void *ctx, enum vm_stop_kind kind, int status);
+/*
+ * Where the report port's milestones go (devices/report.h). Called on the vCPU thread that
+ * made the report, with the host time it arrived (CLOCK_MONOTONIC ns, or the injected
+ * clock). Must be thread safe: a VM with several vCPUs may report from each.
+ */
+struct report_sink {
+	void (*report)(void *ctx, uint64_t host_ns, unsigned event, uint32_t value);
 	void *ctx;
 };
 
-static inline void vm_request_stop(const struct vm_stopper *s, enum vm_stop_kind kind, int status)
+/* A device's way to end its VM (DEBUG_EXIT, RESET or POWEROFF); called from the vCPU thread that
+ * did the I/O. */
+struct vm_stopper {
+	void (*stop)(void *ctx, enum vm_end kind, int status);
+	void *ctx;
+};
+
+static inline void vm_request_stop(const struct vm_stopper *s, enum vm_end kind, int status)
 {
 	if (s->stop)
 		s->stop(s->ctx, kind, status);

@@ -338,18 +338,13 @@ static void write_reg(struct fdc *f, unsigned reg, uint8_t v)
 	}
 }
 
+/* Byte registers: the bus splits wider accesses (byte_regs). */
 static uint32_t fdc_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct fdc *f = dev;
-	if (size > 4)
-		size = 4;
-	uint32_t v = 0;
+	(void)size;
 	pthread_mutex_lock(&f->lock);
-	for (unsigned i = 0; i < size; i++) {
-		unsigned reg = (unsigned)offset + i;
-		uint8_t b = reg < FDC_LEN ? read_reg(f, reg) : 0xFF;
-		v |= (uint32_t)b << (8 * i);
-	}
+	uint8_t v = offset < FDC_LEN ? read_reg(f, offset) : 0xFF;
 	pthread_mutex_unlock(&f->lock);
 	return v;
 }
@@ -357,14 +352,10 @@ static uint32_t fdc_read(void *dev, uint16_t offset, unsigned size)
 static void fdc_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 {
 	struct fdc *f = dev;
-	if (size > 4)
-		size = 4;
+	(void)size;
 	pthread_mutex_lock(&f->lock);
-	for (unsigned i = 0; i < size; i++) {
-		unsigned reg = (unsigned)offset + i;
-		if (reg < FDC_LEN)
-			write_reg(f, reg, (uint8_t)(value >> (8 * i)));
-	}
+	if (offset < FDC_LEN)
+		write_reg(f, offset, (uint8_t)value);
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -372,10 +363,8 @@ static void fdc_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 static uint32_t fdc_dir_read(void *dev, uint16_t offset, unsigned size)
 {
 	(void)dev;
-	if (size > 4)
-		size = 4;
-	uint32_t ones = size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
-	return offset == 0 ? ones & ~0xFFu : ones;
+	(void)size;
+	return offset == 0 ? 0x00 : 0xFF;
 }
 
 static void fdc_dir_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
@@ -388,8 +377,9 @@ static void fdc_dir_write(void *dev, uint16_t offset, unsigned size, uint32_t va
 	pthread_mutex_unlock(&f->lock);
 }
 
-const struct io_ops fdc_io_ops = {.read = fdc_read, .write = fdc_write};
-const struct io_ops fdc_dir_io_ops = {.read = fdc_dir_read, .write = fdc_dir_write};
+const struct io_ops fdc_io_ops = {.read = fdc_read, .write = fdc_write, .byte_regs = true};
+const struct io_ops fdc_dir_io_ops = {
+    .read = fdc_dir_read, .write = fdc_dir_write, .byte_regs = true};
 
 static void power_on(struct fdc *f)
 {

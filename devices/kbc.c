@@ -90,26 +90,20 @@ static void finish(struct kbc *k, bool reset)
 {
 	pthread_mutex_unlock(&k->lock);
 	if (reset)
-		vm_request_stop(&k->stopper, VM_STOP_RESET, 0);
-}
-
-static uint32_t pad(uint32_t byte, unsigned size)
-{
-	for (unsigned i = 1; i < size && i < 4; i++)
-		byte |= 0xFFu << (8 * i);
-	return byte;
+		vm_request_stop(&k->stopper, VM_END_RESET, 0);
 }
 
 static uint32_t kbc_data_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct kbc *k = dev;
+	(void)size;
 	if (offset != 0)
-		return pad(0xFF, size);
+		return 0xFF;
 	pthread_mutex_lock(&k->lock);
 	uint8_t v = k->data;
 	k->data_full = false;
 	pthread_mutex_unlock(&k->lock);
-	return pad(v, size);
+	return v;
 }
 
 /* A byte written to port 0x64 (a command) or 0x60 (its data). */
@@ -136,13 +130,14 @@ static void kbc_data_write(void *dev, uint16_t offset, unsigned size, uint32_t v
 static uint32_t kbc_cmd_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct kbc *k = dev;
+	(void)size;
 	if (offset != 0)
-		return pad(0xFF, size);
+		return 0xFF;
 	pthread_mutex_lock(&k->lock);
 	uint8_t st =
 	    ST_SYSTEM | (k->data_full ? ST_OUT_FULL : 0) | (k->last_was_cmd ? ST_COMMAND : 0);
 	pthread_mutex_unlock(&k->lock);
-	return pad(st, size);
+	return st;
 }
 
 static void kbc_cmd_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
@@ -151,8 +146,11 @@ static void kbc_cmd_write(void *dev, uint16_t offset, unsigned size, uint32_t va
 	port_write(dev, offset, value, true);
 }
 
-const struct io_ops kbc_data_io_ops = {.read = kbc_data_read, .write = kbc_data_write};
-const struct io_ops kbc_cmd_io_ops = {.read = kbc_cmd_read, .write = kbc_cmd_write};
+/* Byte ports: the bus splits wider accesses (byte_regs). */
+const struct io_ops kbc_data_io_ops = {
+    .read = kbc_data_read, .write = kbc_data_write, .byte_regs = true};
+const struct io_ops kbc_cmd_io_ops = {
+    .read = kbc_cmd_read, .write = kbc_cmd_write, .byte_regs = true};
 
 int kbc_init(struct kbc *k, const struct kbc_config *cfg)
 {

@@ -16,7 +16,7 @@
 #define KBC_OUT_A20   0x02
 
 struct kbc_config {
-	struct vm_stopper stopper; /* receives VM_STOP_RESET */
+	struct vm_stopper stopper; /* receives VM_END_RESET */
 };
 
 struct kbc {

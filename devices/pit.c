@@ -500,16 +500,14 @@ static uint8_t pit_read_byte(struct pit *p, unsigned offset, uint64_t tick)
 static uint32_t pit_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct pit *p = dev;
-	uint32_t v = 0;
+	uint32_t v;
+	(void)size;
 	pthread_mutex_lock(&p->lock);
 	uint64_t tick = ns_to_ticks(timer_now(p->timers));
 	settle_ch0_locked(p, tick);
-	/* a wide access reaches the following ports one byte at a time, as on ISA */
-	for (unsigned i = 0; i < size && i < 4; i++) {
-		unsigned off = offset + i;
-		uint32_t b = off < PIT_IO_LEN ? pit_read_byte(p, off, tick) : 0xFF;
-		v |= b << (8 * i);
-	}
+	/* byte ports: a wide access reaches the following ports one byte at a time, as on ISA,
+	 * split by the bus (byte_regs) */
+	v = offset < PIT_IO_LEN ? pit_read_byte(p, offset, tick) : 0xFF;
 	pthread_mutex_unlock(&p->lock);
 	return v;
 }
@@ -518,19 +516,17 @@ static void pit_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 {
 	struct pit *p = dev;
 	bool moved = false;
+	(void)size;
 	pthread_mutex_lock(&p->lock);
 	uint64_t now = timer_now(p->timers);
 	uint64_t tick = ns_to_ticks(now);
 	settle_ch0_locked(p, tick);
-	for (unsigned i = 0; i < size && i < 4; i++) {
-		unsigned off = offset + i;
-		uint8_t b = (uint8_t)(value >> (8 * i));
-		if (off == 3) {
-			moved |= write_control(p, b, tick);
-		} else if (off < PIT_CHANNELS) {
-			write_counter(&p->ch[off], b, tick);
-			moved |= off == 0;
-		}
+	uint8_t b = (uint8_t)value;
+	if (offset == 3) {
+		moved = write_control(p, b, tick);
+	} else if (offset < PIT_CHANNELS) {
+		write_counter(&p->ch[offset], b, tick);
+		moved = offset == 0;
 	}
 	if (moved) {
 		p->program++;
@@ -555,8 +551,7 @@ static uint32_t port61_read(void *dev, uint16_t offset, unsigned size)
 		v = 0xFF;
 	}
 	pthread_mutex_unlock(&p->lock);
-	for (unsigned i = 1; i < size && i < 4; i++)
-		v |= 0xFFu << (8 * i);
+	(void)size; /* a byte port: the bus splits wider accesses (byte_regs) */
 	return v;
 }
 
@@ -573,8 +568,10 @@ static void port61_write(void *dev, uint16_t offset, unsigned size, uint32_t val
 	pthread_mutex_unlock(&p->lock);
 }
 
-const struct io_ops pit_io_ops = {.read = pit_read, .write = pit_write};
-const struct io_ops pit_port61_io_ops = {.read = port61_read, .write = port61_write};
+/* Byte ports: the bus splits wider accesses (byte_regs). */
+const struct io_ops pit_io_ops = {.read = pit_read, .write = pit_write, .byte_regs = true};
+const struct io_ops pit_port61_io_ops = {
+    .read = port61_read, .write = port61_write, .byte_regs = true};
 
 int pit_init(struct pit *p, const struct pit_config *cfg)
 {

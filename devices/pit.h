@@ -12,6 +12,7 @@
 #define PIT_FREQ_HZ  1193182u
 #define PIT_IO_BASE  0x40 /* register pit_io_ops on [0x40, 0x44) */
 #define PIT_IO_LEN   4
+#define PIT_IRQ	     0
 #define PIT_PORT61   0x61 /* register pit_port61_io_ops on [0x61, 0x62), same struct pit */
 #define PIT_CHANNELS 3
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vmm/clock.h"
+#include "base/clock.h"
 
 static uint64_t monotonic_ns(void *ctx)
 {

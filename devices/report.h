@@ -1,4 +1,4 @@
-/* The guest-to-host report port (guests/apps/report_abi.h): milestones stamped with the host clock.
+/* The guest-to-host report port (abi/report_abi.h): milestones stamped with the host clock.
  */
 #ifndef TINYVMM_DEVICES_REPORT_H
 #define TINYVMM_DEVICES_REPORT_H
@@ -7,17 +7,7 @@
 #include <stdint.h>
 
 #include "devices/device.h"
-#include "guests/apps/report_abi.h"
-
-/*
- * Called on the vCPU thread that made the report, with the host time it arrived
- * (CLOCK_MONOTONIC ns, or the injected clock). Must be thread safe: a VM with several
- * vCPUs may report from each.
- */
-struct report_sink {
-	void (*report)(void *ctx, uint64_t host_ns, unsigned event, uint32_t value);
-	void *ctx;
-};
+#include "abi/report_abi.h"
 
 struct report_config {
 	struct report_sink sink;       /* NULL report(): reports are only counted */

@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmm/guest_mem.h"
-
 enum rtc_reg {
 	REG_SEC = 0x00,
 	REG_SEC_ALARM = 0x01,
@@ -577,16 +575,13 @@ static void write_port(struct rtc *r, unsigned port, uint8_t v)
 	}
 }
 
-/* Wider accesses reach the 8-bit ports as consecutive byte cycles (outw 0x70 = index, data). */
+/* Byte ports: the bus splits wider accesses (outw 0x70 = index, then data; byte_regs). */
 static uint32_t rtc_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct rtc *r = dev;
-	uint32_t v = 0;
-	if (size > 4)
-		size = 4;
+	(void)size;
 	pthread_mutex_lock(&r->lock);
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint32_t)read_port(r, (unsigned)offset + i) << (8 * i);
+	uint8_t v = read_port(r, offset);
 	pthread_mutex_unlock(&r->lock);
 	return v;
 }
@@ -594,15 +589,13 @@ static uint32_t rtc_read(void *dev, uint16_t offset, unsigned size)
 static void rtc_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 {
 	struct rtc *r = dev;
-	if (size > 4)
-		size = 4;
+	(void)size;
 	pthread_mutex_lock(&r->lock);
-	for (unsigned i = 0; i < size; i++)
-		write_port(r, (unsigned)offset + i, (uint8_t)(value >> (8 * i)));
+	write_port(r, offset, (uint8_t)value);
 	pthread_mutex_unlock(&r->lock);
 }
 
-const struct io_ops rtc_io_ops = {.read = rtc_read, .write = rtc_write};
+const struct io_ops rtc_io_ops = {.read = rtc_read, .write = rtc_write, .byte_regs = true};
 
 /* ---- CMOS contents a PC BIOS leaves ----------------------------------------------- */
 
@@ -614,10 +607,8 @@ static void put16(uint8_t *c, unsigned at, uint64_t v)
 	c[at + 1] = (uint8_t)(v >> 8);
 }
 
-static void fill_memory_bytes(uint8_t *c, uint64_t ram)
+static void fill_memory_bytes(uint8_t *c, uint64_t low, uint64_t high)
 {
-	uint64_t low = ram < GUEST_LOW_RAM_LIMIT ? ram : GUEST_LOW_RAM_LIMIT;
-	uint64_t high = ram - low;
 	put16(c, CMOS_BASE_KIB, (low < 640 * KIB ? low : 640 * KIB) / KIB);
 	uint64_t ext = low > MIB ? (low - MIB) / KIB : 0;
 	put16(c, CMOS_EXT_KIB, ext);
@@ -641,6 +632,18 @@ static uint8_t equipment_byte(uint8_t floppy)
 	return v;
 }
 
+uint8_t rtc_floppy_a_type(uint64_t image_bytes)
+{
+	static const struct {
+		uint64_t size;
+		uint8_t type;
+	} types[] = {{368640, 1}, {1228800, 2}, {737280, 3}, {1474560, 4}, {2949120, 5}};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (image_bytes == types[i].size)
+			return (uint8_t)(types[i].type << 4);
+	return RTC_FLOPPY_A_1440K;
+}
+
 static void fill_cmos(struct rtc *r)
 {
 	uint8_t *c = r->cmos;
@@ -648,7 +651,7 @@ static void fill_cmos(struct rtc *r)
 	c[REG_B] = RESET_B;
 	c[CMOS_FLOPPY] = r->cfg.floppy_types;
 	c[CMOS_EQUIPMENT] = equipment_byte(r->cfg.floppy_types);
-	fill_memory_bytes(c, r->cfg.ram_bytes);
+	fill_memory_bytes(c, r->cfg.ram_low_bytes, r->cfg.ram_high_bytes);
 	unsigned sum = 0;
 	for (unsigned i = CMOS_FLOPPY; i < CMOS_CHECKSUM; i++)
 		sum += c[i];

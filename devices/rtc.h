@@ -9,7 +9,9 @@
 #include "devices/device.h"
 #include "devices/timer.h"
 
-#define RTC_PORT_COUNT 2 /* registered on [0x70, 0x72): index, data */
+#define RTC_PORT_BASE  0x70 /* register rtc_io_ops on [0x70, 0x72): index, then data */
+#define RTC_PORT_COUNT 2
+#define RTC_IRQ	       8
 #define RTC_CMOS_SIZE  128
 
 /*
@@ -34,8 +36,10 @@
 struct rtc_config {
 	struct irq_line irq;	   /* IRQ 8 */
 	struct timer_base *timers; /* clock and deadlines; required */
-	uint64_t ram_bytes;	   /* guest RAM, laid out as vmm/guest_mem.h does */
-	uint8_t floppy_types;	   /* CMOS 0x10, e.g. RTC_FLOPPY_A_1440K, or 0 */
+	uint64_t
+	    ram_low_bytes; /* guest RAM from 0 up to the PCI hole (CMOS 0x15-0x18, 0x30, 0x34) */
+	uint64_t ram_high_bytes; /* guest RAM from 4 GiB up (CMOS 0x5B-0x5D) */
+	uint8_t floppy_types;	 /* CMOS 0x10, e.g. RTC_FLOPPY_A_1440K, or 0 */
 	/*
 	 * The guest's wall clock at init, in seconds since the epoch (UTC), when
 	 * use_start_s; otherwise the host's, from timers->wall_epoch_s().
@@ -75,5 +79,9 @@ int rtc_init(struct rtc *r, const struct rtc_config *cfg);
 void rtc_destroy(struct rtc *r);
 
 extern const struct io_ops rtc_io_ops; /* `dev` is the struct rtc */
+
+/* The CMOS 0x10 type of a drive A floppy image of `image_bytes` (1.44 MB when the size is no
+ * standard one), for rtc_config.floppy_types. */
+uint8_t rtc_floppy_a_type(uint64_t image_bytes);
 
 #endif

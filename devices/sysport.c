@@ -7,22 +7,16 @@
 #define P92_RESET 0x01
 #define P92_A20	  0x02
 
-static uint32_t pad(uint32_t byte, unsigned size)
-{
-	for (unsigned i = 1; i < size && i < 4; i++)
-		byte |= 0xFFu << (8 * i);
-	return byte;
-}
-
 static uint32_t p92_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct sysport *s = dev;
+	(void)size;
 	if (offset != 0)
-		return pad(0xFF, size);
+		return 0xFF;
 	pthread_mutex_lock(&s->lock);
 	uint8_t v = s->port92;
 	pthread_mutex_unlock(&s->lock);
-	return pad(v, size);
+	return v;
 }
 
 /*
@@ -39,18 +33,19 @@ static void p92_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
 	s->port92 = (uint8_t)(value & ~(uint32_t)P92_RESET);
 	pthread_mutex_unlock(&s->lock);
 	if (value & P92_RESET)
-		vm_request_stop(&s->stopper, VM_STOP_RESET, 0);
+		vm_request_stop(&s->stopper, VM_END_RESET, 0);
 }
 
 static uint32_t post_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct sysport *s = dev;
+	(void)size;
 	if (offset != 0)
-		return pad(0xFF, size);
+		return 0xFF;
 	pthread_mutex_lock(&s->lock);
 	uint8_t v = s->post_code;
 	pthread_mutex_unlock(&s->lock);
-	return pad(v, size);
+	return v;
 }
 
 static void post_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
@@ -65,8 +60,10 @@ static void post_write(void *dev, uint16_t offset, unsigned size, uint32_t value
 	pthread_mutex_unlock(&s->lock);
 }
 
-const struct io_ops sysport_92_io_ops = {.read = p92_read, .write = p92_write};
-const struct io_ops sysport_post_io_ops = {.read = post_read, .write = post_write};
+/* Byte ports: the bus splits wider accesses (byte_regs). */
+const struct io_ops sysport_92_io_ops = {.read = p92_read, .write = p92_write, .byte_regs = true};
+const struct io_ops sysport_post_io_ops = {
+    .read = post_read, .write = post_write, .byte_regs = true};
 
 int sysport_init(struct sysport *s, const struct sysport_config *cfg)
 {

@@ -12,7 +12,7 @@
 #define SYSPORT_POST 0x80 /* register sysport_post_io_ops on [0x80, 0x81), same struct sysport */
 
 struct sysport_config {
-	struct vm_stopper stopper; /* receives VM_STOP_RESET */
+	struct vm_stopper stopper; /* receives VM_END_RESET */
 };
 
 struct sysport {

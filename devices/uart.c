@@ -287,20 +287,14 @@ static void notify_room(struct uart *u, bool notify)
 		u->cfg.rx_room(u->cfg.rx_room_ctx);
 }
 
-/* Wider accesses reach an 8-bit ISA device as consecutive byte cycles. */
+/* One byte register: wider accesses arrive split by the bus (byte_regs). */
 static uint32_t uart_read(void *dev, uint16_t offset, unsigned size)
 {
 	struct uart *u = dev;
 	bool notify = false;
-	uint32_t v = 0;
-	if (size > 4)
-		size = 4;
+	(void)size;
 	pthread_mutex_lock(&u->lock);
-	for (unsigned i = 0; i < size; i++) {
-		unsigned reg = (unsigned)offset + i;
-		uint8_t b = reg < UART_PORT_COUNT ? read_reg(u, reg, &notify) : 0xFF;
-		v |= (uint32_t)b << (8 * i);
-	}
+	uint8_t v = offset < UART_PORT_COUNT ? read_reg(u, offset, &notify) : 0xFF;
 	update_irq(u);
 	pthread_mutex_unlock(&u->lock);
 	notify_room(u, notify);
@@ -311,20 +305,16 @@ static void uart_write(void *dev, uint16_t offset, unsigned size, uint32_t value
 {
 	struct uart *u = dev;
 	bool notify = false;
-	if (size > 4)
-		size = 4;
+	(void)size;
 	pthread_mutex_lock(&u->lock);
-	for (unsigned i = 0; i < size; i++) {
-		unsigned reg = (unsigned)offset + i;
-		if (reg < UART_PORT_COUNT)
-			write_reg(u, reg, (uint8_t)(value >> (8 * i)), &notify);
-	}
+	if (offset < UART_PORT_COUNT)
+		write_reg(u, offset, (uint8_t)value, &notify);
 	update_irq(u);
 	pthread_mutex_unlock(&u->lock);
 	notify_room(u, notify);
 }
 
-const struct io_ops uart_io_ops = {.read = uart_read, .write = uart_write};
+const struct io_ops uart_io_ops = {.read = uart_read, .write = uart_write, .byte_regs = true};
 
 int uart_init(struct uart *u, const struct uart_config *cfg)
 {

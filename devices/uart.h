@@ -10,6 +10,8 @@
 #include "devices/device.h"
 
 #define UART_PORT_COUNT 8 /* registered on [base, base + 8) */
+#define UART_COM1_BASE	0x3F8
+#define UART_COM1_IRQ	4
 #define UART_FIFO_SIZE	16
 #define UART_CLOCK_HZ	115200 /* 1.8432 MHz / 16: the baud rate at divisor 1 */
 

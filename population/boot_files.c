@@ -2,24 +2,12 @@
 #include "population/boot_files.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/file_blob.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return code;
-}
+#include "base/errf.h"
+#include "vmm/boot/file_blob.h"
 
 int boot_files_open(struct boot_files *f, const struct pop_group *g, char *err, size_t errlen)
 {
@@ -28,7 +16,7 @@ int boot_files_open(struct boot_files *f, const struct pop_group *g, char *err, 
 	const char *why;
 	int r = file_blob_map(&f->files.kernel, g->image, &why);
 	if (r)
-		return fail(err, errlen, r, "image '%s': %s", g->image, why);
+		return errf(err, errlen, r, "image '%s': %s", g->image, why);
 	enum boot_format fmt = boot_detect(&f->files.kernel);
 	if (fmt != BOOT_UNKNOWN) {
 		f->direct = true;
@@ -42,7 +30,7 @@ int boot_files_open(struct boot_files *f, const struct pop_group *g, char *err, 
 	file_blob_unmap(&f->files.kernel);
 	if (g->initrd || g->append) {
 		boot_files_close(f);
-		return fail(err, errlen, -EINVAL,
+		return errf(err, errlen, -EINVAL,
 			    "image '%s' is a disk image: --initrd and --append need a kernel",
 			    g->image);
 	}
@@ -50,7 +38,7 @@ int boot_files_open(struct boot_files *f, const struct pop_group *g, char *err, 
 	f->boot_drive = floppy ? 0x00 : 0x80;
 	struct disk probe;
 	if ((r = boot_files_disk(f, &probe, &why)))
-		return fail(err, errlen, r, "image '%s': %s", g->image, why);
+		return errf(err, errlen, r, "image '%s': %s", g->image, why);
 	disk_close(&probe);
 	return 0;
 }

@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli/direct_files.h"
 #include "devices/disk.h"
 #include "population/spec.h"
+#include "vmm/boot/direct_files.h"
 #include "vmm/boot/loader.h"
 
 struct boot_files {

@@ -5,9 +5,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "population/metrics_live.h"
 #include "population/pop.h"
-#include "vmm/clock.h"
 
 struct pop_guest *pop_find(struct pop *p, const char *id)
 {
@@ -34,7 +34,7 @@ static void guests(struct pop *p, struct control_reply *out)
 			     "STATE", "UPTIME_S", "LAPS", "EXITS");
 	for (unsigned i = 0; i < p->n; i++) {
 		struct pop_guest *g = &p->guests[i];
-		const char *state = g->state == GUEST_ENDED ? guest_end_name(g->result.end)
+		const char *state = g->state == GUEST_ENDED ? vm_end_name(g->result.end)
 							    : guest_state_name(g->state);
 		uint64_t until = g->vm ? now : g->end_ns;
 		double up =

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmm/clock.h"
+#include "base/clock.h"
 
 void control_reply_printf(struct control_reply *r, const char *fmt, ...)
 {

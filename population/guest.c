@@ -12,7 +12,8 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
-#include "vmm/clock.h"
+#include "base/clock.h"
+#include "abi/report_abi.h"
 #include "vmm/platform/vga_text.h"
 #include "vmm/vm_firmware.h"
 
@@ -134,12 +135,9 @@ static void close_sinks(struct pop_guest *g)
 static int load(struct pop_guest *g, const struct boot_files *bf)
 {
 	char err[320];
-	if (bf->direct) {
-		if (vm_load(g->vm, &bf->req, err, sizeof(err)))
-			return failed(g, -EINVAL, "%s", err);
-		return 0;
-	}
-	int r = vm_load_firmware(g->vm, bf->boot_drive, err, sizeof(err));
+	int r = vm_boot(g->vm, bf->direct ? &bf->req : NULL, bf->boot_drive, err, sizeof(err));
+	if (r && bf->direct)
+		return failed(g, -EINVAL, "%s", err);
 	if (r == VM_FIRMWARE_NO_BOOT)
 		return failed(g, -ENOEXEC, "no bootable disk: %s", err);
 	if (r)
@@ -210,12 +208,12 @@ int guest_launch(struct pop_guest *g, const struct pop_group *grp, const struct 
  * thesis's era show their state only there). Best effort: the serial log is the record. */
 static void save_screen(const struct pop_guest *g)
 {
-	if (!g->logs_dir || vga_text_blank(&g->vm->mem))
+	if (!g->logs_dir || vga_text_blank(vm_mem(g->vm)))
 		return;
 	char path[PATH_MAX], text[VGA_TEXT_RENDER_MAX];
 	if (snprintf(path, sizeof(path), "%s/%s.screen", g->logs_dir, g->name) >= (int)sizeof(path))
 		return;
-	size_t len = vga_text_render(&g->vm->mem, text, sizeof(text));
+	size_t len = vga_text_render(vm_mem(g->vm), text, sizeof(text));
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
@@ -267,23 +265,4 @@ const char *guest_state_name(enum guest_state s)
 		return "not-started";
 	}
 	return "?";
-}
-
-const char *guest_end_name(enum vm_end e)
-{
-	switch (e) {
-	case VM_END_DEBUG_EXIT:
-		return "debug-exit";
-	case VM_END_POWEROFF:
-		return "poweroff";
-	case VM_END_RESET:
-		return "reset";
-	case VM_END_CRASH:
-		return "crash";
-	case VM_END_STOPPED:
-		return "stopped";
-	case VM_END_NONE:
-		break;
-	}
-	return "none";
 }

@@ -103,9 +103,8 @@ void guest_release(struct pop_guest *g);
 uint64_t guest_exits(const struct pop_guest *g);
 uint64_t guest_cpu_ns(const struct pop_guest *g);
 
-/* "running", "ended", ...; and for ended guests how: "poweroff", "crash", ... */
+/* "running", "ended", ...; for ended guests, vm_end_name (base/vm_end.h) says how. */
 const char *guest_state_name(enum guest_state s);
-const char *guest_end_name(enum vm_end e);
 
 /* The report-port callback (devices/report.h); ctx is the guest. */
 void guest_on_report(void *ctx, uint64_t host_ns, unsigned event, uint32_t value);

@@ -11,11 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "population/host_limits.h"
 #include "population/metrics_write.h"
 #include "population/procstat.h"
 #include "population/results.h"
-#include "vmm/clock.h"
 
 /* Guest failures are listed one by one up to here; the results file has them all. */
 #define FAILURE_LINES_MAX 10

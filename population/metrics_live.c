@@ -1,9 +1,9 @@
 /* The control socket's `metrics` verb: a population's live figures for tinyvmm stat to render. */
 #include "population/metrics_live.h"
 
+#include "base/clock.h"
 #include "population/pop.h"
 #include "population/procstat.h"
-#include "vmm/clock.h"
 
 void metrics_live_reply(struct pop *p, struct control_reply *out)
 {

@@ -25,7 +25,7 @@ static const char *end_of(const struct pop_guest *g)
 {
 	switch (g->state) {
 	case GUEST_ENDED:
-		return guest_end_name(g->result.end);
+		return vm_end_name(g->result.end);
 	case GUEST_RUNNING:
 	case GUEST_PAUSED:
 		return "running";

@@ -3,13 +3,13 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/args.h"
-#include "guests/apps/report_abi.h"
+#include "base/errf.h"
+#include "base/parse.h"
+#include "abi/report_abi.h"
 
 static const struct {
 	const char *name;
@@ -36,41 +36,6 @@ int guest_type_parse(const char *name)
 uint64_t guest_type_default_ram(enum guest_type t)
 {
 	return (unsigned)t < GUEST_TYPES ? types[t].ram : 0;
-}
-
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-int pop_parse_seconds(const char *s, double *out)
-{
-	static const struct {
-		const char *suffix;
-		double scale;
-	} units[] = {{"", 1}, {"s", 1}, {"ms", 1e-3}, {"m", 60}, {"h", 3600}};
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -EINVAL;
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0 || !strncmp(s, "0x", 2) ||
-	    !strncmp(s, "0X", 2))
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (!strcmp(end, units[i].suffix)) {
-			*out = v * units[i].scale;
-			return *out <= 1e9 ? 0 : -EINVAL; /* ~31 years: beyond it, a typo */
-		}
-	}
-	return -EINVAL;
 }
 
 int pop_spec_split(const char *line, int *argc, char ***argv, const char **why)
@@ -160,7 +125,7 @@ static int set_app(struct pop_group *g, const char *v, char *err, size_t errlen)
 		return -ENOMEM;
 	if (strlen(s) >= REPORT_ARGS_MAX) {
 		free(s);
-		return bad(err, errlen, "--app: at most %u bytes", REPORT_ARGS_MAX - 1);
+		return errf(err, errlen, -EINVAL, "--app: at most %u bytes", REPORT_ARGS_MAX - 1);
 	}
 	free(g->app);
 	g->app = s;
@@ -175,25 +140,27 @@ static int group_opt(struct pop_group *g, const char *name, const char *v, bool 
 	if (!strcmp(name, "t") || !strcmp(name, "type")) {
 		int t = guest_type_parse(v);
 		if (t < 0)
-			return bad(err, errlen, "-t '%s': unknown type (l4, bm or tcl)", v);
+			return errf(err, errlen, -EINVAL, "-t '%s': unknown type (l4, bm or tcl)",
+				    v);
 		g->type = (enum guest_type)t;
 	} else if (!strcmp(name, "i") || !strcmp(name, "image")) {
 		if (!*v)
-			return bad(err, errlen, "-i: empty image path");
+			return errf(err, errlen, -EINVAL, "-i: empty image path");
 		return set_str(&g->image, v);
 	} else if (!strcmp(name, "n") || !strcmp(name, "count")) {
 		if (parse_u64(v, POP_MAX_GUESTS, &n) || n == 0)
-			return bad(err, errlen, "-n '%s': expected 1 to %u guests", v,
-				   POP_MAX_GUESTS);
+			return errf(err, errlen, -EINVAL, "-n '%s': expected 1 to %u guests", v,
+				    POP_MAX_GUESTS);
 		g->count = (unsigned)n;
 	} else if (!strcmp(name, "m")) {
 		if (parse_size(v, &g->ram_bytes) || g->ram_bytes < (1ULL << 20) ||
 		    g->ram_bytes > (1ULL << 40))
-			return bad(err, errlen, "-m '%s': expected a size from 1M to 1T", v);
+			return errf(err, errlen, -EINVAL, "-m '%s': expected a size from 1M to 1T",
+				    v);
 		*ram_given = true;
 	} else if (!strcmp(name, "smp")) {
 		if (parse_u64(v, 64, &n) || n == 0)
-			return bad(err, errlen, "--smp '%s': expected 1 to 64", v);
+			return errf(err, errlen, -EINVAL, "--smp '%s': expected 1 to 64", v);
 		g->smp = (unsigned)n;
 	} else if (!strcmp(name, "app")) {
 		return set_app(g, v, err, errlen);
@@ -219,15 +186,15 @@ static int add_group(struct pop_spec *s, struct pop_group *g, bool ram_given, bo
 {
 	int r = -EINVAL;
 	if (!type_given)
-		bad(err, errlen, "no guest type: give -t l4, bm or tcl");
+		errf(err, errlen, -EINVAL, "no guest type: give -t l4, bm or tcl");
 	else if (!g->image)
-		bad(err, errlen, "no image: give -i IMAGE (a disk image or a kernel)");
+		errf(err, errlen, -EINVAL, "no image: give -i IMAGE (a disk image or a kernel)");
 	else if (!g->count)
-		bad(err, errlen, "no guest count: give -n COUNT");
+		errf(err, errlen, -EINVAL, "no guest count: give -n COUNT");
 	else if (s->ngroups >= POP_MAX_GROUPS)
-		bad(err, errlen, "more than %u groups", POP_MAX_GROUPS);
+		errf(err, errlen, -EINVAL, "more than %u groups", POP_MAX_GROUPS);
 	else if (g->count > POP_MAX_GUESTS - s->total)
-		bad(err, errlen, "more than %u guests in all", POP_MAX_GUESTS);
+		errf(err, errlen, -EINVAL, "more than %u guests in all", POP_MAX_GUESTS);
 	else
 		r = 0;
 	if (r) {
@@ -239,7 +206,7 @@ static int add_group(struct pop_spec *s, struct pop_group *g, bool ram_given, bo
 	struct pop_group *ng = realloc(s->groups, (s->ngroups + 1) * sizeof(*ng));
 	if (!ng) {
 		group_free(g);
-		return bad(err, errlen, "out of memory");
+		return errf(err, errlen, -EINVAL, "out of memory");
 	}
 	s->groups = ng;
 	s->groups[s->ngroups++] = *g;
@@ -259,25 +226,26 @@ static int parse_group_line(struct pop_spec *s, int argc, char **argv, const cha
 		const char *name = opt_name(argv[i]);
 		if (!name || !is_group_opt(name)) {
 			group_free(&g);
-			return bad(err, errlen,
-				   "%s: '%s' is not a group option (-t, -i, -n, -m, "
-				   "--app, --initrd, --append, --smp)",
-				   where, argv[i]);
+			return errf(err, errlen, -EINVAL,
+				    "%s: '%s' is not a group option (-t, -i, -n, -m, "
+				    "--app, --initrd, --append, --smp)",
+				    where, argv[i]);
 		}
 		if (i + 1 >= argc) {
 			group_free(&g);
-			return bad(err, errlen, "%s: option '%s' needs a value", where, argv[i]);
+			return errf(err, errlen, -EINVAL, "%s: option '%s' needs a value", where,
+				    argv[i]);
 		}
 		type_given |= !strcmp(name, "t") || !strcmp(name, "type");
 		int r = group_opt(&g, name, argv[++i], &ram_given, msg, sizeof(msg));
 		if (r) {
 			group_free(&g);
-			return r == -ENOMEM ? bad(err, errlen, "out of memory")
-					    : bad(err, errlen, "%s: %s", where, msg);
+			return r == -ENOMEM ? errf(err, errlen, -EINVAL, "out of memory")
+					    : errf(err, errlen, -EINVAL, "%s: %s", where, msg);
 		}
 	}
 	if (add_group(s, &g, ram_given, type_given, msg, sizeof(msg)))
-		return bad(err, errlen, "%s: %s", where, msg);
+		return errf(err, errlen, -EINVAL, "%s: %s", where, msg);
 	return 0;
 }
 
@@ -291,7 +259,7 @@ int pop_spec_load_text(struct pop_spec *s, const char *text, const char *name, c
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		char *copy = strndup(line, len);
 		if (!copy)
-			return bad(err, errlen, "out of memory");
+			return errf(err, errlen, -EINVAL, "out of memory");
 		int argc;
 		char **argv;
 		const char *why = "";
@@ -300,9 +268,9 @@ int pop_spec_load_text(struct pop_spec *s, const char *text, const char *name, c
 		int r = pop_spec_split(copy, &argc, &argv, &why);
 		free(copy);
 		if (r == -ENOMEM)
-			return bad(err, errlen, "out of memory");
+			return errf(err, errlen, -EINVAL, "out of memory");
 		if (r)
-			return bad(err, errlen, "%s: %s", where, why);
+			return errf(err, errlen, -EINVAL, "%s: %s", where, why);
 		r = argc ? parse_group_line(s, argc, argv, where, err, errlen) : 0;
 		free(argv);
 		if (r)
@@ -311,8 +279,8 @@ int pop_spec_load_text(struct pop_spec *s, const char *text, const char *name, c
 		line = nl ? nl + 1 : line + len;
 	}
 	if (!groups)
-		return bad(err, errlen,
-			   "%s: no groups (one per line: -t TYPE -i IMAGE -n COUNT ...)", name);
+		return errf(err, errlen, -EINVAL,
+			    "%s: no groups (one per line: -t TYPE -i IMAGE -n COUNT ...)", name);
 	return 0;
 }
 
@@ -320,7 +288,7 @@ int pop_spec_load(struct pop_spec *s, const char *path, char *err, size_t errlen
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return bad(err, errlen, "--spec '%s': %s", path, strerror(errno));
+		return errf(err, errlen, -EINVAL, "--spec '%s': %s", path, strerror(errno));
 	/* a spec is a few lines; a huge file is a mistake, not a population */
 	enum { SPEC_MAX = 1 << 20 };
 	char *text = malloc(SPEC_MAX + 1);
@@ -328,13 +296,13 @@ int pop_spec_load(struct pop_spec *s, const char *path, char *err, size_t errlen
 	bool err_read = ferror(f);
 	fclose(f);
 	if (!text)
-		return bad(err, errlen, "out of memory");
+		return errf(err, errlen, -EINVAL, "out of memory");
 	if (err_read || n > SPEC_MAX || memchr(text, '\0', n)) {
 		free(text);
-		return bad(err, errlen, "--spec '%s': %s", path,
-			   err_read	  ? "cannot be read"
-			   : n > SPEC_MAX ? "larger than 1 MiB"
-					  : "is not a text file");
+		return errf(err, errlen, -EINVAL, "--spec '%s': %s", path,
+			    err_read	   ? "cannot be read"
+			    : n > SPEC_MAX ? "larger than 1 MiB"
+					   : "is not a text file");
 	}
 	text[n] = '\0';
 	int r = pop_spec_load_text(s, text, path, err, errlen);
@@ -401,11 +369,11 @@ static int check_numbers(const struct pop_spec *s, char *err, size_t errlen)
 	for (int t = 0; t < GUEST_TYPES; t++) {
 		uint64_t last = pop_spec_first_number(s, (enum guest_type)t) + count[t] - 1;
 		if (count[t] && last > POP_NUMBER_MAX)
-			return bad(err, errlen,
-				   "--number-from: %s guests would be numbered up to %llu; the "
-				   "largest is %u",
-				   guest_type_name((enum guest_type)t), (unsigned long long)last,
-				   POP_NUMBER_MAX);
+			return errf(err, errlen, -EINVAL,
+				    "--number-from: %s guests would be numbered up to %llu; the "
+				    "largest is %u",
+				    guest_type_name((enum guest_type)t), (unsigned long long)last,
+				    POP_NUMBER_MAX);
 	}
 	return 0;
 }
@@ -416,22 +384,23 @@ static int global_opt(struct pop_spec *s, const char *name, const char *v, char 
 	uint64_t n;
 	double d;
 	if (!strcmp(name, "stagger")) {
-		if (pop_parse_seconds(v, &s->stagger_s))
-			return bad(err, errlen, "--stagger '%s': expected seconds (10, 2.5, 500ms)",
-				   v);
+		if (parse_seconds(v, &s->stagger_s))
+			return errf(err, errlen, -EINVAL,
+				    "--stagger '%s': expected seconds (10, 2.5, 500ms)", v);
 	} else if (!strcmp(name, "duration")) {
-		if (pop_parse_seconds(v, &d) || d <= 0)
-			return bad(err, errlen,
-				   "--duration '%s': expected seconds above 0 (60, 10m)", v);
+		if (parse_seconds(v, &d) || d <= 0)
+			return errf(err, errlen, -EINVAL,
+				    "--duration '%s': expected seconds above 0 (60, 10m)", v);
 		s->duration_s = d;
 	} else if (!strcmp(name, "interval")) {
-		if (pop_parse_seconds(v, &d) || d < 0.01)
-			return bad(err, errlen, "--interval '%s': expected seconds, at least 0.01",
-				   v);
+		if (parse_seconds(v, &d) || d < 0.01)
+			return errf(err, errlen, -EINVAL,
+				    "--interval '%s': expected seconds, at least 0.01", v);
 		s->interval_s = d;
 	} else if (!strcmp(name, "samples")) {
 		if (parse_u64(v, UINT32_MAX, &n) || n == 0)
-			return bad(err, errlen, "--samples '%s': expected a count above 0", v);
+			return errf(err, errlen, -EINVAL,
+				    "--samples '%s': expected a count above 0", v);
 		s->samples = n;
 	} else if (!strcmp(name, "stats")) {
 		s->stats_path = v;
@@ -445,22 +414,23 @@ static int global_opt(struct pop_spec *s, const char *name, const char *v, char 
 		s->logs_dir = v;
 	} else if (!strcmp(name, "log-cap")) {
 		if (parse_size(v, &s->log_cap_bytes))
-			return bad(err, errlen, "--log-cap '%s': expected a size (64K, 1M)", v);
+			return errf(err, errlen, -EINVAL,
+				    "--log-cap '%s': expected a size (64K, 1M)", v);
 	} else if (!strcmp(name, "min-free")) {
 		uint64_t b;
 		if (!strcmp(v, "0"))
 			b = 0;
 		else if (parse_size(v, &b))
-			return bad(err, errlen, "--min-free '%s': expected a size (512M, 2G) or 0",
-				   v);
+			return errf(err, errlen, -EINVAL,
+				    "--min-free '%s': expected a size (512M, 2G) or 0", v);
 		s->min_free_kb = b >> 10;
 	} else if (!strcmp(name, "max-load")) {
 		char *end;
 		errno = 0;
 		d = strtod(v, &end);
 		if (errno || end == v || *end || !isfinite(d) || d < 0)
-			return bad(err, errlen, "--max-load '%s': expected a load average (4, 1.5)",
-				   v);
+			return errf(err, errlen, -EINVAL,
+				    "--max-load '%s': expected a load average (4, 1.5)", v);
 		s->has_max_load = true;
 		s->max_load = d;
 	} else if (!strcmp(name, "name")) {
@@ -468,15 +438,15 @@ static int global_opt(struct pop_spec *s, const char *name, const char *v, char 
 		    strspn(v, "abcdefghijklmnopqrstuvwxyz"
 			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(v) ||
 		    v[0] == '.')
-			return bad(err, errlen,
-				   "--name '%s': 1 to %u letters, digits, '_', '-' or '.' (not "
-				   "first)",
-				   v, POP_NAME_MAX);
+			return errf(err, errlen, -EINVAL,
+				    "--name '%s': 1 to %u letters, digits, '_', '-' or '.' (not "
+				    "first)",
+				    v, POP_NAME_MAX);
 		s->name = v;
 	} else if (!strcmp(name, "number-from")) {
 		const char *why = "";
 		if (pop_parse_number_from(v, s->number_from, &why))
-			return bad(err, errlen, "--number-from '%s': %s", v, why);
+			return errf(err, errlen, -EINVAL, "--number-from '%s': %s", v, why);
 	} else if (!strcmp(name, "spec") || !strcmp(name, "f")) {
 		return 0; /* loaded after the command line's own group */
 	} else {
@@ -500,7 +470,7 @@ int pop_spec_parse(struct pop_spec *s, int argc, char **argv, char *err, size_t 
 	for (int i = 0; i < argc && !r; i++) {
 		const char *name = opt_name(argv[i]);
 		if (!name) {
-			r = bad(err, errlen, "unexpected argument '%s'", argv[i]);
+			r = errf(err, errlen, -EINVAL, "unexpected argument '%s'", argv[i]);
 			break;
 		}
 		if (!strcmp(name, "h") || !strcmp(name, "help")) {
@@ -513,7 +483,8 @@ int pop_spec_parse(struct pop_spec *s, int argc, char **argv, char *err, size_t 
 			continue;
 		}
 		if (i + 1 >= argc) {
-			r = bad(err, errlen, "option '%s' needs a value (see --help)", argv[i]);
+			r = errf(err, errlen, -EINVAL, "option '%s' needs a value (see --help)",
+				 argv[i]);
 			break;
 		}
 		const char *opt = argv[i], *v = argv[++i];
@@ -525,10 +496,10 @@ int pop_spec_parse(struct pop_spec *s, int argc, char **argv, char *err, size_t 
 		}
 		r = global_opt(s, name, v, err, errlen);
 		if (r == 1)
-			r = bad(err, errlen, "unknown option '%s' (see --help)", opt);
+			r = errf(err, errlen, -EINVAL, "unknown option '%s' (see --help)", opt);
 		if (!r && (!strcmp(name, "spec") || !strcmp(name, "f"))) {
 			if (nspecs == sizeof(specs) / sizeof(specs[0]))
-				r = bad(err, errlen, "more than %u --spec files", nspecs);
+				r = errf(err, errlen, -EINVAL, "more than %u --spec files", nspecs);
 			else
 				specs[nspecs++] = v;
 		}
@@ -542,7 +513,7 @@ int pop_spec_parse(struct pop_spec *s, int argc, char **argv, char *err, size_t 
 		char msg[256];
 		if (add_group(s, &g, ram_given, type_given, msg, sizeof(msg))) {
 			pop_spec_free(s);
-			return bad(err, errlen, "%s", msg);
+			return errf(err, errlen, -EINVAL, "%s", msg);
 		}
 	}
 	for (unsigned k = 0; k < nspecs; k++) {
@@ -553,7 +524,7 @@ int pop_spec_parse(struct pop_spec *s, int argc, char **argv, char *err, size_t 
 	}
 	if (s->samples && !s->stats_path) {
 		pop_spec_free(s);
-		return bad(err, errlen, "--samples needs --stats FILE");
+		return errf(err, errlen, -EINVAL, "--samples needs --stats FILE");
 	}
 	if ((r = check_numbers(s, err, errlen)))
 		pop_spec_free(s);

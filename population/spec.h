@@ -103,7 +103,4 @@ int pop_parse_number_from(const char *v, unsigned from[GUEST_TYPES], const char 
 /* The first K of `type`'s guest names (--number-from, else 1). */
 unsigned pop_spec_first_number(const struct pop_spec *s, enum guest_type type);
 
-/* "10", "2.5", "500ms", "10s", "2m", "1h": seconds, >= 0. 0 or -EINVAL. */
-int pop_parse_seconds(const char *s, double *out);
-
 #endif

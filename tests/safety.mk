@@ -52,7 +52,7 @@ FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FZ)/%)
 # The library sources again, instrumented for coverage (the BIOS blob is data: reused).
-FUZZ_LIB_OBJ := $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRC) $(wildcard devices/bios/*.c) \
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRC) \
                   tests/support/vclock.c tests/support/fakes.c tests/fuzz/support.c)
 # Seconds per harness: make test runs each this long (CI); make fuzz longer.
 FUZZ_SECONDS ?= 60

@@ -50,24 +50,74 @@ static uint32_t size_mask(unsigned size)
 	return size >= 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 }
 
+static bool split(const struct io_ops *ops, uint16_t offset, unsigned size)
+{
+	return ops->byte_regs && size > 1 && !(offset < 32 && (ops->whole_at >> offset & 1));
+}
+
+uint32_t io_ops_read(const struct io_ops *ops, void *dev, uint16_t len, uint16_t offset,
+		     unsigned size)
+{
+	if (size > 4)
+		size = 4;
+	if (!split(ops, offset, size))
+		return ops->read(dev, offset, size) & size_mask(size);
+	uint32_t v = 0;
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t at = (uint32_t)offset + i;
+		uint32_t b = i == 0 || at < len ? ops->read(dev, (uint16_t)at, 1) & 0xFF : 0xFF;
+		v |= b << (8 * i);
+	}
+	return v;
+}
+
+void io_ops_write(const struct io_ops *ops, void *dev, uint16_t len, uint16_t offset, unsigned size,
+		  uint32_t value)
+{
+	if (size > 4)
+		size = 4;
+	if (!split(ops, offset, size)) {
+		ops->write(dev, offset, size, value & size_mask(size));
+		return;
+	}
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t at = (uint32_t)offset + i;
+		if (i == 0 || at < len)
+			ops->write(dev, (uint16_t)at, 1, (value >> (8 * i)) & 0xFF);
+	}
+}
+
 uint32_t bus_read(struct io_bus *bus, uint16_t port, unsigned size)
 {
 	struct bus_range *r = bus_find(bus, port);
 	if (!r || !r->ops->read) {
-		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&bus->unhandled, 1, memory_order_relaxed);
 		return size_mask(size);
 	}
-	__atomic_add_fetch(&r->accesses, 1, __ATOMIC_RELAXED);
-	return r->ops->read(r->dev, (uint16_t)(port - r->base), size) & size_mask(size);
+	atomic_fetch_add_explicit(&r->accesses, 1, memory_order_relaxed);
+	return io_ops_read(r->ops, r->dev, r->len, (uint16_t)(port - r->base), size);
+}
+
+void bus_write_ctx(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value,
+		   struct io_ctx *ctx)
+{
+	struct bus_range *r = bus_find(bus, port);
+	if (!r || (!r->ops->write && !r->ops->write_ctx)) {
+		atomic_fetch_add_explicit(&bus->unhandled, 1, memory_order_relaxed);
+		return;
+	}
+	atomic_fetch_add_explicit(&r->accesses, 1, memory_order_relaxed);
+	uint16_t offset = (uint16_t)(port - r->base);
+	if (r->ops->write_ctx) {
+		struct io_ctx none = {.count = 1, .end = VM_END_NONE};
+		r->ops->write_ctx(r->dev, ctx ? ctx : &none, offset, size > 4 ? 4 : size,
+				  value & size_mask(size > 4 ? 4 : size));
+		return;
+	}
+	io_ops_write(r->ops, r->dev, r->len, offset, size, value);
 }
 
 void bus_write(struct io_bus *bus, uint16_t port, unsigned size, uint32_t value)
 {
-	struct bus_range *r = bus_find(bus, port);
-	if (!r || !r->ops->write) {
-		__atomic_add_fetch(&bus->unhandled, 1, __ATOMIC_RELAXED);
-		return;
-	}
-	__atomic_add_fetch(&r->accesses, 1, __ATOMIC_RELAXED);
-	r->ops->write(r->dev, (uint16_t)(port - r->base), size, value & size_mask(size));
+	bus_write_ctx(bus, port, size, value, NULL);
 }

@@ -14,19 +14,19 @@
 #define VEC_BP 3
 #define VEC_MF 16
 
-static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
+static enum vm_end crash(struct exit_env *env, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static enum exit_action crash(struct exit_env *env, const char *fmt, ...)
+static enum vm_end crash(struct exit_env *env, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(env->why, sizeof(env->why), fmt, ap);
 	va_end(ap);
-	return EXIT_CRASH;
+	return VM_END_CRASH;
 }
 
-static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t run_size)
+static enum vm_end do_io(struct exit_env *env, struct kvm_run *run, size_t run_size)
 {
 	/* Read once: the data area is in the same mapping, so an IN could rewrite these fields
 	 * between the check and their use. */
@@ -36,35 +36,34 @@ static enum exit_action do_io(struct exit_env *env, struct kvm_run *run, size_t 
 	const bool out = run->io.direction == KVM_EXIT_IO_OUT;
 	const uint64_t offset = run->io.data_offset;
 	uint64_t bytes = (uint64_t)size * count;
-	if ((size != 1 && size != 2 && size != 4) || offset > run_size ||
-	    bytes > run_size - offset)
+	if ((size != 1 && size != 2 && size != 4) || offset > run_size || bytes > run_size - offset)
 		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", port, size,
 			     count);
 	uint8_t *data = (uint8_t *)run + offset;
-	if (env->service.handle && port == env->service.port && out && size == 1 && count == 1)
-		return (enum exit_action)env->service.handle(env->service.ctx, env, data[0]);
-	for (uint32_t i = 0; i < count; i++, data += size) {
+	/* a device may end the VM (the BIOS service port): the rest of a string OUT is dropped */
+	struct io_ctx ctx = {.vcpu = env, .count = count, .end = VM_END_NONE};
+	for (uint32_t i = 0; i < count && ctx.end == VM_END_NONE; i++, data += size) {
 		uint32_t v = 0;
 		if (out) {
 			memcpy(&v, data, size);
-			bus_write(env->bus, port, size, v);
+			bus_write_ctx(env->bus, port, size, v, &ctx);
 		} else {
 			v = bus_read(env->bus, port, size);
 			memcpy(data, &v, size);
 		}
 	}
-	return EXIT_CONTINUE;
+	return ctx.end;
 }
 
-static enum exit_action do_mmio(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_mmio(struct exit_env *env, struct kvm_run *run)
 {
 	/* No MMIO devices outside the kernel's LAPIC/IOAPIC: reads float high, writes vanish. */
 	if (!run->mmio.is_write) {
 		unsigned len = run->mmio.len <= sizeof(run->mmio.data) ? run->mmio.len : 8;
 		memset(run->mmio.data, 0xFF, len);
 	}
-	__atomic_add_fetch(&env->bus->unhandled, 1, __ATOMIC_RELAXED);
-	return EXIT_CONTINUE;
+	atomic_fetch_add_explicit(&env->bus->unhandled, 1, memory_order_relaxed);
+	return VM_END_NONE;
 }
 
 static void format_bytes(char *out, size_t outlen, const uint8_t *b, size_t n)
@@ -98,8 +97,8 @@ static size_t insn_bytes(struct exit_env *env, struct kvm_run *run, const struct
 }
 
 /* An IRET outside real mode: emul_iret decides, this only carries its result to the vCPU. */
-static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
-				struct kvm_sregs *sregs, const uint8_t *insn, size_t n)
+static enum vm_end do_iret(struct exit_env *env, struct kvm_regs *regs, struct kvm_sregs *sregs,
+			   const uint8_t *insn, size_t n)
 {
 	const unsigned long long rip = regs->rip;
 	const unsigned cpl = sregs->ss.dpl & 3;
@@ -122,8 +121,8 @@ static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
 				     "cannot deliver exception %u (error code 0x%x) for iret at "
 				     "RIP 0x%llx",
 				     r.vector, r.error_code, rip);
-		__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-		return EXIT_CONTINUE;
+		atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
+		return VM_END_NONE;
 	}
 	if (r.mark_accessed) {
 		/* a locked OR, as the CPU sets the bit, so a vCPU writing the GDT loses nothing */
@@ -132,16 +131,16 @@ static enum exit_action do_iret(struct exit_env *env, struct kvm_regs *regs,
 			return crash(env,
 				     "cannot complete iret at RIP 0x%llx: CS descriptor not in RAM",
 				     rip);
-		__atomic_fetch_or(type, 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(type, 1, __ATOMIC_SEQ_CST); /* guest RAM: no C11 atomic object */
 	}
 	if ((r.sregs_changed && env->acc.set_sregs(env->acc.ctx, sregs)) ||
 	    env->acc.set_regs(env->acc.ctx, regs))
 		return crash(env, "cannot complete iret at RIP 0x%llx: registers not written", rip);
-	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-	return EXIT_CONTINUE;
+	atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
+	return VM_END_NONE;
 }
 
-static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_emulation_failure(struct exit_env *env, struct kvm_run *run)
 {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
@@ -164,8 +163,8 @@ static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_ru
 			if (env->acc.inject_exception(env->acc.ctx, VEC_MF))
 				return crash(env, "cannot inject #MF for fwait at 0x%llx",
 					     (unsigned long long)regs.rip);
-			__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-			return EXIT_CONTINUE;
+			atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
+			return VM_END_NONE;
 		}
 	}
 	if (f.kind == FIXUP_NONE) {
@@ -186,11 +185,11 @@ static enum exit_action do_emulation_failure(struct exit_env *env, struct kvm_ru
 	if (f.kind == FIXUP_INJECT_BP && env->acc.inject_exception(env->acc.ctx, VEC_BP))
 		return crash(env, "cannot deliver #BP for int3 at 0x%llx",
 			     (unsigned long long)regs.rip);
-	__atomic_add_fetch(&env->stats.fixups, 1, __ATOMIC_RELAXED);
-	return EXIT_CONTINUE;
+	atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
+	return VM_END_NONE;
 }
 
-static enum exit_action do_internal_error(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_internal_error(struct exit_env *env, struct kvm_run *run)
 {
 	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
 		return do_emulation_failure(env, run);
@@ -205,13 +204,13 @@ static enum exit_action do_internal_error(struct exit_env *env, struct kvm_run *
 	return crash(env, "KVM internal error %u (%s)", sub, name);
 }
 
-static enum exit_action do_system_event(struct exit_env *env, struct kvm_run *run)
+static enum vm_end do_system_event(struct exit_env *env, struct kvm_run *run)
 {
 	switch (run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		return EXIT_POWEROFF;
+		return VM_END_POWEROFF;
 	case KVM_SYSTEM_EVENT_RESET:
-		return EXIT_RESET;
+		return VM_END_RESET;
 	case KVM_SYSTEM_EVENT_CRASH:
 		return crash(env, "guest reported a crash (system event)");
 	default:
@@ -219,22 +218,22 @@ static enum exit_action do_system_event(struct exit_env *env, struct kvm_run *ru
 	}
 }
 
-enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size)
+enum vm_end exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size)
 {
-	__atomic_add_fetch(&env->stats.total, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&env->stats.total, 1, memory_order_relaxed);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
-		__atomic_add_fetch(&env->stats.io, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&env->stats.io, 1, memory_order_relaxed);
 		return do_io(env, run, run_size);
 	case KVM_EXIT_MMIO:
-		__atomic_add_fetch(&env->stats.mmio, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&env->stats.mmio, 1, memory_order_relaxed);
 		return do_mmio(env, run);
 	case KVM_EXIT_INTR:
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 	case KVM_EXIT_HLT:
 	case KVM_EXIT_DEBUG:
-		__atomic_add_fetch(&env->stats.other, 1, __ATOMIC_RELAXED);
-		return EXIT_CONTINUE;
+		atomic_fetch_add_explicit(&env->stats.other, 1, memory_order_relaxed);
+		return VM_END_NONE;
 	case KVM_EXIT_SHUTDOWN:
 		return crash(env, "triple fault (KVM_EXIT_SHUTDOWN)");
 	case KVM_EXIT_FAIL_ENTRY:

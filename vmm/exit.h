@@ -4,15 +4,18 @@
 #define TINYVMM_VMM_EXIT_H
 
 #include <linux/kvm.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/vm_end.h"
 #include "vmm/bus.h"
 #include "vmm/guest_mem.h"
 
 struct exit_env;
 
-/* What the dispatcher may need of the vCPU beyond kvm_run (emulation fixups, services). */
+/* What the dispatcher may need of the vCPU beyond kvm_run (emulation fixups, the BIOS service
+ * port). */
 struct vcpu_access {
 	int (*get_regs)(void *ctx, struct kvm_regs *r);
 	int (*set_regs)(void *ctx, const struct kvm_regs *r);
@@ -31,37 +34,21 @@ struct vcpu_access {
 
 /* Counted by the vCPU thread with atomic adds: other threads (the sampler) read them live. */
 struct exit_stats {
-	uint64_t total, io, mmio, fixups, other;
-};
-
-/*
- * A port whose handler needs the vCPU's registers (the BIOS service port): an OUT of one
- * byte there goes to service() instead of the bus. It returns an enum exit_action and
- * may fill env->why.
- */
-struct exit_service {
-	uint16_t port;
-	int (*handle)(void *ctx, struct exit_env *env, uint8_t value);
-	void *ctx;
+	_Atomic uint64_t total, io, mmio, fixups, other;
 };
 
 struct exit_env {
 	struct io_bus *bus;
 	const struct guest_mem *mem;
 	struct vcpu_access acc;
-	struct exit_service service; /* handle == NULL: none */
 	struct exit_stats stats;
 	char why[256]; /* set when the action ends the VM */
 };
 
-enum exit_action {
-	EXIT_CONTINUE,
-	EXIT_CRASH,    /* triple fault, internal error, failed entry: `why` says which */
-	EXIT_RESET,    /* the guest asked the platform for a reset */
-	EXIT_POWEROFF, /* the guest powered off */
-};
-
-/* `run_size` is the size of the vCPU's kvm_run mapping, to bound I/O data offsets. */
-enum exit_action exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size);
+/*
+ * `run_size` is the size of the vCPU's kvm_run mapping, to bound I/O data offsets. Returns
+ * VM_END_NONE (carry on), VM_END_CRASH (`why` says which), VM_END_RESET or VM_END_POWEROFF.
+ */
+enum vm_end exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size);
 
 #endif

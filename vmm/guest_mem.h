@@ -10,11 +10,10 @@
 #define GUEST_LOW_RAM_LIMIT 0xC0000000ULL
 #define GUEST_HIGH_RAM_BASE 0x100000000ULL
 
-/* Legacy PC areas inside the first MiB (RAM-backed, but not usable by the OS). */
-#define GUEST_EBDA_BASE 0x9FC00ULL  /* 1 KiB extended BIOS data area */
-#define GUEST_VGA_BASE	0xA0000ULL  /* VGA window; text buffer at 0xB8000 */
-#define GUEST_BIOS_BASE 0xE0000ULL  /* option ROMs, ACPI tables, BIOS */
-#define GUEST_HIGH_MEM	0x100000ULL /* 1 MiB */
+/* Legacy PC areas inside the first MiB (RAM-backed, but not usable by the OS); the firmware
+ * pieces in and around them (EBDA, ACPI, MP, BIOS) are placed by vmm/platform/layout.h. */
+#define GUEST_VGA_BASE 0xA0000ULL  /* VGA window; text buffer at 0xB8000 */
+#define GUEST_HIGH_MEM 0x100000ULL /* 1 MiB */
 
 struct guest_region {
 	uint64_t gpa;
@@ -28,6 +27,12 @@ struct guest_mem {
 	unsigned nregions; /* 1, or 2 when RAM crosses GUEST_LOW_RAM_LIMIT */
 	struct guest_region regions[2];
 };
+
+/* How much of `ram_size` bytes of RAM stays below GUEST_LOW_RAM_LIMIT (the rest moves to 4 GiB). */
+static inline uint64_t gmem_low_bytes(uint64_t ram_size)
+{
+	return ram_size < GUEST_LOW_RAM_LIMIT ? ram_size : GUEST_LOW_RAM_LIMIT;
+}
 
 /* Lays out `ram_size` bytes of RAM over an existing host buffer (no allocation). */
 void gmem_layout(struct guest_mem *m, uint8_t *host, uint64_t ram_size);

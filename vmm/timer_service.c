@@ -1,7 +1,7 @@
 /* Timer service: a min-heap of deadlines and one thread that sleeps until the earliest. */
 #include "vmm/timer_service.h"
 
-#include "vmm/clock.h"
+#include "base/clock.h"
 #include "vmm/seccomp.h"
 
 #include <errno.h>

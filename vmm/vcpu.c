@@ -10,8 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "vmm/seccomp.h"
-#include "vmm/vm.h"
+#include "vmm/vm_internal.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 
@@ -140,7 +141,7 @@ void vcpu_destroy(struct vcpu *c)
 
 static bool stopping(struct vm *vm)
 {
-	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+	return atomic_load_explicit(&vm->stopping, memory_order_acquire);
 }
 
 /* Adds where the vCPU was to a crash reason, so the message can be acted on. */
@@ -167,6 +168,7 @@ static void rearm(struct vcpu *c)
 {
 	struct vm *vm = c->vm;
 	pthread_mutex_lock(&vm->stop_lock);
+	/* kvm_run is the kernel's struct, not a C11 atomic object: the GCC builtin */
 	if (!vm->stopping && !vm->paused)
 		__atomic_store_n(&c->run->immediate_exit, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->stop_lock);
@@ -204,7 +206,7 @@ static void *vcpu_thread(void *arg)
 	}
 
 	while (!stopping(vm)) {
-		if (__atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE)) {
+		if (atomic_load_explicit(&vm->paused, memory_order_acquire)) {
 			park(c);
 			continue;
 		}
@@ -218,26 +220,18 @@ static void *vcpu_thread(void *arg)
 			crash_with_rip(c, why);
 			break;
 		}
-		switch (exit_dispatch(&c->env, c->run, c->run_size)) {
-		case EXIT_CONTINUE:
-			break;
-		case EXIT_CRASH:
+		enum vm_end end = exit_dispatch(&c->env, c->run, c->run_size);
+		if (end == VM_END_CRASH)
 			crash_with_rip(c, c->env.why);
-			break;
-		case EXIT_RESET:
-			vm_stop(vm, VM_END_RESET, 0, "guest reset");
-			break;
-		case EXIT_POWEROFF:
-			vm_stop(vm, VM_END_POWEROFF, 0, "guest powered off");
-			break;
-		}
+		else if (end != VM_END_NONE)
+			vm_stop_asked(vm, end, 0);
 	}
 	struct timespec cpu;
 	bool has_cpu = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0;
 	pthread_mutex_lock(&vm->stop_lock);
 	c->exited = true;
 	if (has_cpu)
-		c->cpu_ns_at_exit = (uint64_t)cpu.tv_sec * 1000000000u + (uint64_t)cpu.tv_nsec;
+		c->cpu_ns_at_exit = timespec_ns(&cpu);
 	pthread_mutex_unlock(&vm->stop_lock);
 	vm_live_put(vm); /* the last statement that may touch the VM */
 	return NULL;
@@ -272,7 +266,7 @@ void vcpu_kick(struct vcpu *c)
 {
 	if (!c->run)
 		return;
-	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE); /* the kernel's struct */
 	if (c->started && !c->exited)
 		pthread_kill(c->thread, VCPU_KICK_SIGNAL);
 }
@@ -294,6 +288,6 @@ uint64_t vcpu_cpu_ns(const struct vcpu *c)
 	/* a thread still looping is alive, so its clock is valid; after that, its total */
 	struct timespec ts;
 	if (c->started && !c->exited && c->has_cpu_clock && !clock_gettime(c->cpu_clock, &ts))
-		return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		return timespec_ns(&ts);
 	return c->cpu_ns_at_exit;
 }

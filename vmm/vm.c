@@ -3,7 +3,6 @@
 #include "vmm/vm.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,28 +11,18 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "base/errf.h"
 #include "vmm/cpu_setup.h"
 #include "vmm/platform/layout.h"
 #include "vmm/platform/tables.h"
 #include "vmm/vm_devices.h"
+#include "vmm/vm_internal.h"
 #include "vmm/vm_irq.h"
 
 /* Intel VT-x wants three pages for the real-mode TSS and one for the identity map,
  * somewhere no RAM is: just below the BIOS alias at 4 GiB, as PC VMMs do. */
 #define VM_TSS_ADDR	     0xFFFBD000ULL
 #define VM_IDENTITY_MAP_ADDR 0xFFFBC000ULL
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 static int create_vm_fd(int kvm_fd)
 {
@@ -65,11 +54,11 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 {
 	int r;
 	if (cfg->ncpus == 0 || cfg->ncpus > VM_MAX_VCPUS)
-		return fail(err, errlen, -EINVAL, "%u vCPUs asked for; 1 to %u are supported",
+		return errf(err, errlen, -EINVAL, "%u vCPUs asked for; 1 to %u are supported",
 			    cfg->ncpus, VM_MAX_VCPUS);
 	struct vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
-		return fail(err, errlen, -ENOMEM, "out of memory for the VM");
+		return errf(err, errlen, -ENOMEM, "out of memory for the VM");
 	snprintf(vm->name, sizeof(vm->name), "%s", cfg->name ? cfg->name : "vm");
 	if (cfg->uuid) {
 		snprintf(vm->uuid, sizeof(vm->uuid), "%s", cfg->uuid);
@@ -85,17 +74,17 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 	bus_init(&vm->bus);
 	if ((r = pthread_mutex_init(&vm->stop_lock, NULL))) {
 		free(vm);
-		return fail(err, errlen, -r, "pthread_mutex_init: %s", strerror(r));
+		return errf(err, errlen, -r, "pthread_mutex_init: %s", strerror(r));
 	}
 	if ((r = pthread_cond_init(&vm->resume, NULL))) {
 		pthread_mutex_destroy(&vm->stop_lock);
 		free(vm);
-		return fail(err, errlen, -r, "pthread_cond_init: %s", strerror(r));
+		return errf(err, errlen, -r, "pthread_cond_init: %s", strerror(r));
 	}
 
 	vm->fd = create_vm_fd(host->fd);
 	if (vm->fd < 0) {
-		r = fail(err, errlen, vm->fd, "KVM_CREATE_VM: %s", strerror(-vm->fd));
+		r = errf(err, errlen, vm->fd, "KVM_CREATE_VM: %s", strerror(-vm->fd));
 		goto err_lock;
 	}
 	/* Hardware VT-x needs these; other backends may refuse them harmlessly. */
@@ -107,20 +96,20 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 	/* Memory before the irqchip: creating it starts an SRCU grace period, and on kvm_pvm a
 	 * KVM_SET_USER_MEMORY_REGION issued then waits 4-6 ms for it to end (0.03 ms before). */
 	if ((r = gmem_alloc(&vm->mem, cfg->ram_bytes))) {
-		r = fail(err, errlen, r, "cannot reserve %llu MiB of guest RAM: %s",
+		r = errf(err, errlen, r, "cannot reserve %llu MiB of guest RAM: %s",
 			 (unsigned long long)(cfg->ram_bytes >> 20), strerror(-r));
 		goto err_fd;
 	}
 	if ((r = map_memory(vm))) {
-		r = fail(err, errlen, r, "KVM_SET_USER_MEMORY_REGION: %s", strerror(-r));
+		r = errf(err, errlen, r, "KVM_SET_USER_MEMORY_REGION: %s", strerror(-r));
 		goto err_mem;
 	}
 	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0)) {
-		r = fail(err, errlen, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		r = errf(err, errlen, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
 		goto err_mem;
 	}
 	if ((r = vm_irq_setup_routing(vm->fd))) {
-		r = fail(err, errlen, r, "KVM_SET_GSI_ROUTING: %s", strerror(-r));
+		r = errf(err, errlen, r, "KVM_SET_GSI_ROUTING: %s", strerror(-r));
 		goto err_mem;
 	}
 	if ((r = vm_devices_init(vm, cfg, err, errlen)))
@@ -134,12 +123,12 @@ int vm_create(struct vm **out, const struct kvm_host *host, struct timer_base *t
 	e820_build(&vm->bios.e820, &vm->mem);
 	vm->vcpus = calloc(cfg->ncpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus) {
-		r = fail(err, errlen, -ENOMEM, "out of memory for vCPUs");
+		r = errf(err, errlen, -ENOMEM, "out of memory for vCPUs");
 		goto err_dev;
 	}
 	for (; vm->nvcpus < cfg->ncpus; vm->nvcpus++) {
 		if ((r = vcpu_create(&vm->vcpus[vm->nvcpus], vm, vm->nvcpus))) {
-			r = fail(err, errlen, r, "KVM_CREATE_VCPU %u: %s", vm->nvcpus,
+			r = errf(err, errlen, r, "KVM_CREATE_VCPU %u: %s", vm->nvcpus,
 				 strerror(-r));
 			goto err_vcpus;
 		}
@@ -183,15 +172,15 @@ int vm_load(struct vm *vm, const struct boot_request *req, char *err, size_t err
 	const char *why = "unknown error";
 	int r = boot_load(&vm->mem, req, &entry, &why);
 	if (r)
-		return fail(err, errlen, -EINVAL, "%s: %s: %s", req->kernel.name, boot_strerror(r),
+		return errf(err, errlen, -EINVAL, "%s: %s: %s", req->kernel.name, boot_strerror(r),
 			    why);
 	if ((r = vm_platform_tables(vm)))
-		return fail(err, errlen, r, "cannot build the ACPI/MP tables: %s", strerror(-r));
+		return errf(err, errlen, r, "cannot build the ACPI/MP tables: %s", strerror(-r));
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		const char *what = "";
 		r = cpu_setup_boot(vm->vcpus[i].fd, vm->host, i, vm->nvcpus, &entry, &what);
 		if (r)
-			return fail(err, errlen, r, "vCPU %u: %s: %s", i, what, strerror(-r));
+			return errf(err, errlen, r, "vCPU %u: %s: %s", i, what, strerror(-r));
 	}
 	return 0;
 }
@@ -204,7 +193,7 @@ void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message)
 		vm->result.status = status;
 		snprintf(vm->result.message, sizeof(vm->result.message), "%s",
 			 message ? message : "");
-		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
+		atomic_store_explicit(&vm->stopping, true, memory_order_release);
 	}
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
@@ -268,7 +257,7 @@ void vm_run(struct vm *vm, struct vm_result *result)
 void vm_pause(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->stop_lock);
-	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+	atomic_store_explicit(&vm->paused, true, memory_order_release);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	pthread_mutex_unlock(&vm->stop_lock);
@@ -277,7 +266,7 @@ void vm_pause(struct vm *vm)
 void vm_resume(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->stop_lock);
-	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	atomic_store_explicit(&vm->paused, false, memory_order_release);
 	pthread_cond_broadcast(&vm->resume);
 	pthread_mutex_unlock(&vm->stop_lock);
 }
@@ -303,7 +292,7 @@ uint64_t vm_exit_count(const struct vm *vm)
 	/* the vCPU threads count as they go: atomic, so a reader on another thread (the
 	 * population's sampler) never races them */
 	for (unsigned i = 0; i < vm->nvcpus; i++)
-		n += __atomic_load_n(&vm->vcpus[i].env.stats.total, __ATOMIC_RELAXED);
+		n += atomic_load_explicit(&vm->vcpus[i].env.stats.total, memory_order_relaxed);
 	return n;
 }
 

@@ -1,30 +1,26 @@
-/* One virtual machine: its KVM fds, RAM, port bus, devices and vCPU threads, with no state outside
- * it. */
+/* One virtual machine -- its KVM fds, RAM, port bus, devices and vCPU threads, with no state
+ * outside it -- as the layers above see it: an opaque handle and its functions. */
 #ifndef TINYVMM_VMM_VM_H
 #define TINYVMM_VMM_VM_H
 
-#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "devices/acpi_pm.h"
-#include "devices/ata.h"
-#include "devices/bios/bios.h"
-#include "devices/debug_exit.h"
-#include "devices/report.h"
+#include "base/vm_end.h"
 #include "devices/device.h"
-#include "devices/disk.h"
-#include "devices/fdc.h"
-#include "devices/kbc.h"
-#include "devices/pit.h"
-#include "devices/rtc.h"
-#include "devices/sysport.h"
-#include "devices/uart.h"
-#include "vmm/boot/loader.h"
 #include "vmm/bus.h"
-#include "vmm/guest_mem.h"
-#include "vmm/kvm_host.h"
-#include "vmm/vcpu.h"
+#include "abi/bios_abi.h"
+
+/* struct vm is private to vmm/ (vmm/vm_internal.h): everyone else uses the functions here. */
+struct vm;
+struct boot_request;
+struct disk;
+struct guest_mem;
+struct kvm_host;
+struct sandbox;
+struct timer_base;
+struct uart;
 
 #define VM_MAX_VCPUS 64
 #define VM_NAME_MAX  64
@@ -50,68 +46,16 @@ struct vm_config {
 	const struct sandbox *sandbox;
 };
 
-enum vm_end {
-	VM_END_NONE,
-	VM_END_DEBUG_EXIT, /* status = (v << 1) | 1 */
-	VM_END_POWEROFF,
-	VM_END_RESET,
-	VM_END_CRASH,	/* message says why */
-	VM_END_STOPPED, /* stopped from outside (signal, population manager) */
-};
-
 struct vm_result {
 	enum vm_end end;
 	int status;
 	char message[384];
 };
 
-struct sandbox;
-
-struct vm_devices {
-	struct uart com1;
-	struct rtc rtc;
-	struct pit pit;
-	struct kbc kbc;
-	struct sysport sysport;
-	struct debug_exit debug_exit;
-	struct report_dev report;
-	struct acpi_pm acpi_pm;
-	struct fdc fdc;
-	struct ata ata;
-	bool has_ata;
-	bool user_pit;
-};
-
 /* Told once when a VM started with vm_start has ended: the last vCPU thread left its loop. */
 struct vm_end_notify {
 	void (*ended)(void *ctx);
 	void *ctx;
-};
-
-struct vm {
-	char name[VM_NAME_MAX];
-	char uuid[37];
-	const struct kvm_host *host;
-	struct timer_base *timers;
-	int fd;
-	struct guest_mem mem;
-	struct io_bus bus;
-	struct vm_devices dev;
-	struct bios_env bios; /* firmware boot only; its disks are the config's */
-	unsigned nvcpus;
-	struct vcpu *vcpus;
-	const struct sandbox *sandbox; /* the config's: vCPU threads enter SANDBOX_VCPU */
-
-	pthread_mutex_t stop_lock;
-	bool stopping;
-	struct vm_result result;
-
-	/* vm_start/vm_wait (the population manager); all under stop_lock. */
-	struct vm_end_notify notify;
-	unsigned live; /* vCPU threads not yet ended (or about to start), + 1 while vm_start runs */
-	bool paused;   /* vCPUs park on `resume` instead of entering KVM_RUN */
-	unsigned parked;       /* how many are parked right now */
-	pthread_cond_t resume; /* paused went false, or stopping went true */
 };
 
 /*
@@ -133,6 +77,12 @@ void vm_run(struct vm *vm, struct vm_result *result);
 /* Ends the VM from any thread (first reason wins) and kicks its vCPUs out of KVM_RUN. */
 void vm_stop(struct vm *vm, enum vm_end end, int status, const char *message);
 
+/* vm_stop for an end the guest asked for (debug-exit, reset, power-off), with its message. */
+static inline void vm_stop_asked(struct vm *vm, enum vm_end end, int status)
+{
+	vm_stop(vm, end, status, vm_end_message(end));
+}
+
 void vm_destroy(struct vm *vm);
 
 /*
@@ -153,13 +103,34 @@ void vm_resume(struct vm *vm);
 /* CPU time of the VM's vCPU threads so far, those that ended included (ns). */
 uint64_t vm_cpu_ns(struct vm *vm);
 
-/* Each vCPU thread calls this once as it leaves its loop (vcpu.c); the last one notifies. */
-void vm_live_put(struct vm *vm);
-
 /* Offers the guest's RAM to KSM (MADV_MERGEABLE). 0 or -errno (EINVAL: no KSM here). */
 int vm_mergeable(struct vm *vm);
 
 /* Exits taken to user space so far, all vCPUs. */
 uint64_t vm_exit_count(const struct vm *vm);
+
+/* The accessors (vmm/vm_access.c): what the command line and the population read of a VM. */
+const char *vm_name(const struct vm *vm);
+const char *vm_uuid(const struct vm *vm);
+/* Guest RAM, for readers such as the VGA text screen (vmm/platform/vga_text.h). */
+const struct guest_mem *vm_mem(const struct vm *vm);
+/* COM1, for a host input pump (cli/stdin_pump.h). */
+struct uart *vm_com1(struct vm *vm);
+/* Writes to the firmware's console (int 10h teletype output), as the BIOS would. */
+void vm_firmware_console_write(struct vm *vm, const char *text, size_t len);
+
+/* Counters for an exit report, read live (the vCPU threads count with atomic adds). */
+struct vm_exit_counts {
+	uint64_t total, io, mmio, fixups, other; /* exits by kind, summed over the vCPUs */
+	unsigned nranges;
+	struct {
+		const char *name;
+		uint64_t accesses;
+	} ranges[BUS_MAX_RANGES]; /* port accesses by device, in port order */
+	uint64_t unhandled;	  /* accesses to ports no device claims */
+	uint64_t
+	    bios_calls[BIOS_STUB_COUNT]; /* BIOS service calls per vector BIOS_STUB_FIRST + i */
+};
+void vm_exit_counts(const struct vm *vm, struct vm_exit_counts *out);
 
 #endif

@@ -6,30 +6,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "vmm/vm.h"
+#include "vmm/vm_internal.h"
 #include "vmm/vm_irq.h"
 
-#define COM1_BASE 0x3F8
-#define COM1_IRQ  4
-#define RTC_BASE  0x70
-#define RTC_IRQ	  8
-#define PIT_BASE  0x40
-#define PIT_IRQ	  0
-
-static void device_stop(void *ctx, enum vm_stop_kind kind, int status)
+static void device_stop(void *ctx, enum vm_end end, int status)
 {
-	struct vm *vm = ctx;
-	switch (kind) {
-	case VM_STOP_DEBUG_EXIT:
-		vm_stop(vm, VM_END_DEBUG_EXIT, status, "guest wrote to the debug-exit port");
-		break;
-	case VM_STOP_RESET:
-		vm_stop(vm, VM_END_RESET, 0, "guest reset");
-		break;
-	case VM_STOP_POWEROFF:
-		vm_stop(vm, VM_END_POWEROFF, 0, "guest powered off");
-		break;
-	}
+	vm_stop_asked(ctx, end, status);
 }
 
 /* The report port's console records come out of guest RAM through the checked accessor. */
@@ -67,19 +49,6 @@ static int create_kernel_pit(struct vm *vm)
 	return ioctl(vm->fd, KVM_CREATE_PIT2, &pc) ? -errno : 0;
 }
 
-/* CMOS 0x10 drive A type, from the floppy image's size (the high nibble). */
-static uint8_t cmos_floppy_type(const struct disk *fd)
-{
-	static const struct {
-		uint64_t size;
-		uint8_t type;
-	} types[] = {{368640, 1}, {1228800, 2}, {737280, 3}, {1474560, 4}, {2949120, 5}};
-	for (size_t i = 0; fd && i < sizeof(types) / sizeof(types[0]); i++)
-		if (fd->size == types[i].size)
-			return (uint8_t)(types[i].type << 4);
-	return fd ? RTC_FLOPPY_A_1440K : RTC_FLOPPY_NONE;
-}
-
 int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_t errlen)
 {
 	struct vm_devices *d = &vm->dev;
@@ -87,13 +56,16 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	int r;
 	err[0] = 0;
 
-	struct uart_config uc = {.irq = vm_irq_line(&vm->fd, COM1_IRQ), .out = cfg->serial};
+	struct uart_config uc = {.irq = vm_irq_line(&vm->fd, UART_COM1_IRQ), .out = cfg->serial};
 	if ((r = uart_init(&d->com1, &uc)))
 		goto fail_msg;
+	uint64_t low = gmem_low_bytes(cfg->ram_bytes);
 	struct rtc_config rc = {.irq = vm_irq_line(&vm->fd, RTC_IRQ),
 				.timers = vm->timers,
-				.ram_bytes = cfg->ram_bytes,
-				.floppy_types = cmos_floppy_type(cfg->floppy)};
+				.ram_low_bytes = low,
+				.ram_high_bytes = cfg->ram_bytes - low,
+				.floppy_types = cfg->floppy ? rtc_floppy_a_type(cfg->floppy->size)
+							    : RTC_FLOPPY_NONE};
 	if ((r = rtc_init(&d->rtc, &rc)))
 		goto err_uart;
 	d->user_pit = cfg->pit == VM_PIT_USER;
@@ -136,12 +108,12 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 		goto err_fdc;
 
 	const struct port_range ranges[] = {
-	    {COM1_BASE, 8, &uart_io_ops, &d->com1, "COM1"},
-	    {RTC_BASE, 2, &rtc_io_ops, &d->rtc, "RTC/CMOS"},
-	    {0x60, 1, &kbc_data_io_ops, &d->kbc, "keyboard controller data"},
-	    {0x64, 1, &kbc_cmd_io_ops, &d->kbc, "keyboard controller command"},
-	    {0x92, 1, &sysport_92_io_ops, &d->sysport, "port 0x92"},
-	    {0x80, 1, &sysport_post_io_ops, &d->sysport, "POST port"},
+	    {UART_COM1_BASE, UART_PORT_COUNT, &uart_io_ops, &d->com1, "COM1"},
+	    {RTC_PORT_BASE, RTC_PORT_COUNT, &rtc_io_ops, &d->rtc, "RTC/CMOS"},
+	    {KBC_DATA_PORT, 1, &kbc_data_io_ops, &d->kbc, "keyboard controller data"},
+	    {KBC_CMD_PORT, 1, &kbc_cmd_io_ops, &d->kbc, "keyboard controller command"},
+	    {SYSPORT_92, 1, &sysport_92_io_ops, &d->sysport, "port 0x92"},
+	    {SYSPORT_POST, 1, &sysport_post_io_ops, &d->sysport, "POST port"},
 	    {DEBUG_EXIT_PORT, 4, &debug_exit_io_ops, &d->debug_exit, "debug exit"},
 	    {ACPI_PM_BASE, ACPI_PM_LEN, &acpi_pm_io_ops, &d->acpi_pm, "ACPI PM"},
 	    {FDC_BASE, FDC_LEN, &fdc_io_ops, &d->fdc, "floppy controller"},
@@ -160,8 +132,8 @@ int vm_devices_init(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	}
 	if (d->user_pit) {
 		const struct port_range pit_ranges[] = {
-		    {PIT_BASE, 4, &pit_io_ops, &d->pit, "PIT"},
-		    {0x61, 1, &pit_port61_io_ops, &d->pit, "port 0x61"},
+		    {PIT_IO_BASE, PIT_IO_LEN, &pit_io_ops, &d->pit, "PIT"},
+		    {PIT_PORT61, 1, &pit_port61_io_ops, &d->pit, "port 0x61"},
 		};
 		if ((r = register_all(vm, pit_ranges, 2, err, errlen)))
 			goto err_all;

@@ -6,9 +6,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "devices/bios/abi.h"
+#include "devices/pit.h"
 #include "vmm/cpu_setup.h"
-#include "vmm/vm.h"
+#include "abi/bios_abi.h"
+#include "vmm/vm_internal.h"
 
 #define PIC_MASTER_BASE 0x08
 #define PIC_SLAVE_BASE	0x70
@@ -38,9 +39,9 @@ static int set_pic(int vm_fd, uint32_t chip, uint8_t base, uint8_t imr)
 static int start_bios_tick(struct vm *vm)
 {
 	if (vm->dev.user_pit) {
-		bus_write(&vm->bus, 0x43, 1, 0x36);
-		bus_write(&vm->bus, 0x40, 1, 0x00);
-		bus_write(&vm->bus, 0x40, 1, 0x00);
+		bus_write(&vm->bus, PIT_IO_BASE + 3, 1, 0x36); /* mode/command */
+		bus_write(&vm->bus, PIT_IO_BASE, 1, 0x00);     /* channel 0 count, low byte */
+		bus_write(&vm->bus, PIT_IO_BASE, 1, 0x00);     /* and high */
 		return 0;
 	}
 	struct kvm_pit_state2 ps;
@@ -106,6 +107,19 @@ int vm_load_firmware(struct vm *vm, uint8_t boot_drive, char *err, size_t errlen
 		snprintf(err, errlen, "cannot program the PIT: %s", strerror(-r));
 		return r;
 	}
+	/* once per VM: a reset boots through here again with the port already on the bus */
+	struct bus_range *port = bus_find(&vm->bus, BIOS_SERVICE_PORT);
+	if (!port &&
+	    (r = bus_register(&vm->bus, BIOS_SERVICE_PORT, 1, &bios_port_ops, b, "bios-service"))) {
+		snprintf(err, errlen, "cannot put the BIOS service port on the bus: %s",
+			 strerror(-r));
+		return r;
+	}
+	if (port && port->ops != &bios_port_ops) {
+		snprintf(err, errlen, "port 0x%x, the BIOS's, is taken by %s", BIOS_SERVICE_PORT,
+			 port->name);
+		return -EBUSY;
+	}
 	struct bios_entry entry;
 	if (bios_boot(b, &entry) == BIOS_NO_BOOT) {
 		snprintf(err, errlen, "%s", b->why);
@@ -121,8 +135,14 @@ int vm_load_firmware(struct vm *vm, uint8_t boot_drive, char *err, size_t errlen
 			snprintf(err, errlen, "vCPU %u: %s: %s", i, what, strerror(-r));
 			return r;
 		}
-		vm->vcpus[i].env.service =
-		    (struct exit_service){BIOS_SERVICE_PORT, bios_port_handle, b};
 	}
 	return VM_FIRMWARE_OK;
+}
+
+int vm_boot(struct vm *vm, const struct boot_request *direct, uint8_t boot_drive, char *err,
+	    size_t errlen)
+{
+	if (direct)
+		return vm_load(vm, direct, err, errlen) ? -EINVAL : VM_FIRMWARE_OK;
+	return vm_load_firmware(vm, boot_drive, err, errlen);
 }

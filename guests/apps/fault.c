@@ -1,7 +1,7 @@
 /* app=fault: the L4 guest's pager self-test, fresh pages served and a bad thread stopped. */
 #include "apps.h"
 #include "out.h"
-#include "report_abi.h"
+#include "abi/report_abi.h"
 #include "shim.h"
 
 /* 1 MiB of fresh pages: more than a 2 MiB guest can spare would stop the app, not test it. */

@@ -1,7 +1,7 @@
 /* app=hello: the thesis's hello world, one "Sleeping. Count N" line every period, without drift. */
 #include "apps.h"
 #include "out.h"
-#include "report_abi.h"
+#include "abi/report_abi.h"
 #include "shim.h"
 
 int apps_hello(const struct apps_args *a)

@@ -1,7 +1,7 @@
 /* app=ipc: the guest's IPC self-test, request/reply round trips between two address spaces. */
 #include "apps.h"
 #include "out.h"
-#include "report_abi.h"
+#include "abi/report_abi.h"
 #include "shim.h"
 
 /* Caps rounds so rounds x 10^9 (the rate's numerator) stays inside 64 bits. */

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 
 #include "fmt.h"
-#include "report_abi.h"
+#include "abi/report_abi.h"
 #include "shim.h"
 
 void apps_print(const char *fmt, ...)

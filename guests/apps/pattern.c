@@ -2,7 +2,7 @@
 #include "apps.h"
 #include "fib.h"
 #include "out.h"
-#include "report_abi.h"
+#include "abi/report_abi.h"
 #include "shim.h"
 
 struct pattern {

@@ -20,7 +20,7 @@ uint64_t shim_clock_ns(void);
 /* Sleeps until shim_clock_ns() >= deadline_ns (returns at once when it is past). */
 void shim_sleep_until(uint64_t deadline_ns);
 
-/* Sends one report (guests/apps/report_abi.h) to the host: REPORT_WORD(event, value). */
+/* Sends one report (abi/report_abi.h) to the host: REPORT_WORD(event, value). */
 void shim_report(unsigned event, uint32_t value);
 
 /*

@@ -17,9 +17,9 @@ BM_NASM_INC := -I guests/bm/include/bm/ -I guests/bm/boot/ -I guests/bm/kernel/
 BM_SHARED_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-builtin -mgeneral-regs-only -mno-red-zone \
 	-mcmodel=small -fno-strict-aliasing -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Iguests -MMD -MP
+	-Wmissing-prototypes -Iguests -I. -MMD -MP
 # The bm apps' own files (guests/bm/app) are Newlib programs (newlib.mk's flags).
-BM_OWN_CFLAGS := $(BM_APP_CFLAGS) -Iguests -Iguests/bm/include
+BM_OWN_CFLAGS := $(BM_APP_CFLAGS) -Iguests -I. -Iguests/bm/include
 
 BM_APPS_SRC := $(filter-out guests/apps/shim_%.c,$(wildcard guests/apps/*.c))
 bm_objs = $(patsubst %.c,$(BM_OBJ)/%.o,$(1))

@@ -13,7 +13,7 @@ L4_OBJ := $(B)/obj/guests
 L4_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-builtin -mgeneral-regs-only -mno-red-zone \
 	-fno-strict-aliasing -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Iguests/l4/include -Iguests -MMD -MP
+	-Wmissing-prototypes -Iguests/l4/include -Iguests -I. -MMD -MP
 L4_KERNEL_CFLAGS := $(L4_CFLAGS) -mcmodel=kernel
 L4_USER_CFLAGS   := $(L4_CFLAGS) -mcmodel=small
 L4_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \

@@ -21,7 +21,7 @@ TCL_SETUP_STAMP := $(B)/.setup-tcl-$(shell cksum < guests/tcl/packages.txt | cut
 TCL_APP_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-builtin -mgeneral-regs-only -mno-red-zone \
 	-mcmodel=small -fno-strict-aliasing -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Iguests -MMD -MP
+	-Wmissing-prototypes -Iguests -I. -MMD -MP
 TCL_APP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack
 

@@ -7,7 +7,7 @@
 
 /*
  * Every check of time uses the host timestamps tinyvmm puts on the guest's reports
- * (guests/apps/report_abi.h), never the guest's own clock.
+ * (abi/report_abi.h), never the guest's own clock.
  */
 struct report_line {
 	double t;

@@ -143,7 +143,7 @@ int harness_run(const char *const argv[], const char *cwd, unsigned timeout_s, s
 	}
 	if (pid == 0)
 		child_exec(argv, cwd, out_pipe[1], err_pipe[1]);
-	__atomic_store_n(&r->pid, (int)pid, __ATOMIC_RELEASE);
+	atomic_store_explicit(&r->pid, (int)pid, memory_order_release);
 	close(out_pipe[1]);
 	close(err_pipe[1]);
 	cap[0].fd = out_pipe[0];

@@ -3,6 +3,7 @@
 #ifndef TINYVMM_TESTS_BOOT_HARNESS_H
 #define TINYVMM_TESTS_BOOT_HARNESS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +20,7 @@ struct run_result {
 	size_t out_len;
 	char *err; /* stderr, NUL-terminated */
 	size_t err_len;
-	int pid; /* the child's, once started (read with harness_pid from other threads) */
+	_Atomic int pid; /* the child's, once started (read with harness_pid from other threads) */
 };
 
 /*

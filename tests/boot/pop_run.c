@@ -185,7 +185,7 @@ static void *bg_thread(void *arg)
 	struct bg_run *b = arg;
 	b->err = harness_run_tinyvmm(b->args, NULL, b->timeout_s, &b->r);
 	if (b->err) /* never started: bg_pid must not wait for it */
-		__atomic_store_n(&b->r.pid, -1, __ATOMIC_RELEASE);
+		atomic_store_explicit(&b->r.pid, -1, memory_order_release);
 	return NULL;
 }
 
@@ -198,7 +198,7 @@ void bg_start(struct bg_run *b)
 int bg_pid(struct bg_run *b)
 {
 	for (int i = 0; i < 3000; i++) {
-		int pid = __atomic_load_n(&b->r.pid, __ATOMIC_ACQUIRE);
+		int pid = atomic_load_explicit(&b->r.pid, memory_order_acquire);
 		if (pid > 0)
 			return pid;
 		cr_assert_geq(pid, 0, "could not run tinyvmm: %s", strerror(-b->err));

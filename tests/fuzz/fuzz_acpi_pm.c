@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	const struct fz_range r[] = {{ACPI_PM_BASE, ACPI_PM_LEN}};
 	fz_run_ports(&in, &bus, r, 1, &vc, press, &pm, 4096);
-	if (stop.stops && stop.kind != VM_STOP_POWEROFF)
+	if (stop.stops && stop.kind != VM_END_POWEROFF)
 		abort();
 	if (sci.level != ((pm.sts & pm.en & (ACPI_PM1_TMR_STS | ACPI_PM1_PWRBTN_STS)) != 0) &&
 	    sci.level != pm.sci_level)

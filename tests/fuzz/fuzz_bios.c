@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/bios/bios.h"
 #include "devices/rtc.h"
 #include "devices/sysport.h"
 #include "devices/uart.h"
 #include "tests/fuzz/support.h"
 #include "tests/support/fakes.h"
 #include "vmm/exit.h"
+#include "vmm/firmware/bios.h"
 #include "vmm/platform/layout.h"
 
 /* The vCPU the exit hook sees: registers from the input, written back in place. */
@@ -93,9 +93,9 @@ static void port_call(struct fz *in, struct bios_env *env, struct guest_mem *mem
 	    .acc = {
 		.get_regs = get_regs, .set_regs = set_regs, .get_sregs = get_sregs, .ctx = &cpu}};
 	int action = bios_port_handle(env, &x, fz_u8(in));
-	if (action != EXIT_CONTINUE && action != EXIT_CRASH)
+	if (action != VM_END_NONE && action != VM_END_CRASH)
 		abort();
-	if (action == EXIT_CRASH && !x.why[0])
+	if (action == VM_END_CRASH && !x.why[0])
 		abort(); /* a VM that ends must say why */
 }
 
@@ -114,8 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rtc rtc;
 	struct uart uart;
 	struct sysport sys;
-	struct rtc_config rc = {
-	    .irq = fake_irq_line(&rtc_irq, 8), .timers = &vc.base, .ram_bytes = mem.ram_size};
+	struct rtc_config rc = {.irq = fake_irq_line(&rtc_irq, 8),
+				.timers = &vc.base,
+				.ram_low_bytes = mem.regions[0].size,
+				.ram_high_bytes = mem.ram_size - mem.regions[0].size};
 	struct uart_config uc = {.irq = fake_irq_line(&uart_irq, 4),
 				 .out = fake_sink_of(&uart_out)};
 	struct sysport_config sc = {.stopper = fake_stopper_of(&stop)};
@@ -137,7 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t disks = fz_u8(&in);
 	fz_bytes(&in, fd.map, (disks & 0x30) * 32u);
 	fz_bytes(&in, hd[0].map, (disks & 0xC0) * 8u);
-	bool stopping = true; /* int 15h AH=86h waits end at once, as in a VM being stopped */
+	/* int 15h AH=86h waits end at once, as in a VM being stopped */
+	_Atomic bool stopping = true;
 	struct bios_env env = {.mem = &mem,
 			       .bus = &bus,
 			       .floppy = disks & 1 ? &fd : NULL,

@@ -2,9 +2,9 @@
  * MBR checks, geometry and sector ranges. */
 #include <stdlib.h>
 
-#include "devices/bios/bios.h"
 #include "tests/fuzz/support.h"
 #include "tests/support/fakes.h"
+#include "vmm/firmware/bios.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fz_ram(&mem, 2))
 		abort();
 	struct fake_sink console;
-	bool stopping = true;
+	_Atomic bool stopping = true;
 	struct bios_env env = {.mem = &mem,
 			       .floppy = kind == DISK_FLOPPY ? &d : NULL,
 			       .hard = {kind == DISK_HARD ? &d : NULL, NULL},

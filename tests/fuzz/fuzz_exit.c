@@ -10,12 +10,17 @@
 /* The size KVM maps kvm_run with on x86 (three pages: the run, the PIO data page, more). */
 #define RUN_PAGES 3
 
-static int service(void *ctx, struct exit_env *env, uint8_t value)
+/* A device that needs the accessing vCPU, as the BIOS service port does: even values end it. */
+static void service(void *dev, struct io_ctx *ctx, uint16_t offset, unsigned size, uint32_t value)
 {
-	(void)ctx;
-	(void)env;
-	return value & 1 ? EXIT_CONTINUE : EXIT_POWEROFF;
+	(void)dev;
+	(void)offset;
+	(void)size;
+	if (ctx->vcpu && !(value & 1))
+		ctx->end = VM_END_POWEROFF;
 }
+
+static const struct io_ops service_ops = {.write_ctx = service};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bus_register(&bus, 0x3F8, UART_PORT_COUNT, &uart_io_ops, &u, "com1");
 	env.bus = &bus;
 	if (ram & 0x80)
-		env.service = (struct exit_service){.port = 0xE7, .handle = service};
+		bus_register(&bus, 0xE7, 1, &service_ops, NULL, "service");
 	if (ram & 0x40)
 		memset(&env.acc, 0, sizeof(env.acc)); /* a vCPU with no accessors */
 
@@ -67,10 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t run_size = r & 4 ? fz_u16(&in) : sizeof(page);
 		if (run_size > sizeof(page))
 			run_size = sizeof(page);
-		enum exit_action a = exit_dispatch(&env, run, run_size);
-		if (a == EXIT_CRASH && !env.why[0])
+		enum vm_end a = exit_dispatch(&env, run, run_size);
+		if (a == VM_END_CRASH && !env.why[0])
 			abort(); /* a VM that ends must say why */
-		if (a != EXIT_CONTINUE && a != EXIT_CRASH && a != EXIT_RESET && a != EXIT_POWEROFF)
+		if (a != VM_END_NONE && a != VM_END_CRASH && a != VM_END_RESET &&
+		    a != VM_END_POWEROFF)
 			abort();
 		env.why[0] = 0;
 	}

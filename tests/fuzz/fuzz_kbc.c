@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    {KBC_DATA_PORT, 1}, {KBC_CMD_PORT, 1}, {SYSPORT_92, 1}, {SYSPORT_POST, 1}};
 	fz_run_ports(&in, &bus, r, 4, NULL, NULL, NULL, 4096);
 	/* a reset request is the only way these end a VM */
-	if (stop.stops && stop.kind != VM_STOP_RESET)
+	if (stop.stops && stop.kind != VM_END_RESET)
 		abort();
 	sysport_destroy(&s);
 	kbc_destroy(&k);

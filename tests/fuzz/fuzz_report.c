@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct fz_range r[] = {{REPORT_PORT, REPORT_PORT_LEN},
 				     {DEBUG_EXIT_PORT, DEBUG_EXIT_LEN}};
 	fz_run_ports(&in, &bus, r, 2, &vc, NULL, NULL, 4096);
-	if (stop.stops && stop.kind != VM_STOP_DEBUG_EXIT)
+	if (stop.stops && stop.kind != VM_END_DEBUG_EXIT)
 		abort();
 	if (atomic_load(&rep.args_pos) > REPORT_ARGS_MAX || console.len > sizeof(console.buf))
 		abort();

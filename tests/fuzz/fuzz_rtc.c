@@ -4,6 +4,7 @@
 #include "devices/rtc.h"
 #include "tests/fuzz/support.h"
 #include "tests/support/fakes.h"
+#include "vmm/guest_mem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -13,9 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vclock_init(&vc, (int64_t)fz_u64(&in) >> 24);
 	struct fake_irq irq;
 	uint8_t cfgsel = fz_u8(&in);
+	uint64_t ram = (uint64_t)fz_u32(&in) << (cfgsel & 7);
+	uint64_t low = gmem_low_bytes(ram); /* split as the VM splits it */
 	struct rtc_config cfg = {.irq = fake_irq_line(&irq, 8),
 				 .timers = &vc.base,
-				 .ram_bytes = (uint64_t)fz_u32(&in) << (cfgsel & 7),
+				 .ram_low_bytes = low,
+				 .ram_high_bytes = ram - low,
 				 .floppy_types = fz_u8(&in),
 				 .use_start_s = cfgsel & 8,
 				 .start_s = (int64_t)fz_u64(&in) >>

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parse.h"
 #include "population/spec.h"
 #include "tests/fuzz/support.h"
 
@@ -48,7 +49,7 @@ static void parse_text(const char *text)
 	if (pop_spec_split(text, &argc, &argv, &why) == 0)
 		free(argv);
 	double secs;
-	if (pop_parse_seconds(text, &secs) == 0 && !(secs >= 0))
+	if (parse_seconds(text, &secs) == 0 && !(secs >= 0))
 		abort();
 }
 

@@ -83,7 +83,7 @@ static void *sampler(void *arg)
 	while (!atomic_load(&m->done)) {
 		uint64_t n = 0;
 		for (unsigned i = 0; i < THREADS; i++)
-			n += __atomic_load_n(&m->env[i].stats.total, __ATOMIC_RELAXED);
+			n += atomic_load_explicit(&m->env[i].stats.total, memory_order_relaxed);
 		if (n < last) {
 			fprintf(stderr, "tsan_stress: exit count went back\n");
 			abort();
@@ -96,7 +96,7 @@ static void *sampler(void *arg)
 }
 
 /* The VM's stopper is thread safe (vm_stop takes its lock); so is this one. */
-static void stop(void *ctx, enum vm_stop_kind kind, int status)
+static void stop(void *ctx, enum vm_end kind, int status)
 {
 	(void)kind;
 	(void)status;
@@ -116,7 +116,7 @@ int main(void)
 	bus_init(&m->bus);
 	struct uart_config uc = {.irq = fake_irq_line(&m->irq[0], 4), .out = fake_sink_of(&m->out)};
 	struct rtc_config rc = {
-	    .irq = fake_irq_line(&m->irq[1], 8), .timers = &m->ts.base, .ram_bytes = 2 << 20};
+	    .irq = fake_irq_line(&m->irq[1], 8), .timers = &m->ts.base, .ram_low_bytes = 2 << 20};
 	struct pit_config pc = {.irq = fake_irq_line(&m->irq[2], 0), .timers = &m->ts.base};
 	struct acpi_pm_config ac = {.sci = fake_irq_line(&m->irq[3], 9),
 				    .timers = &m->ts.base,

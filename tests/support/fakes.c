@@ -45,7 +45,7 @@ struct char_sink fake_sink_of(struct fake_sink *f)
 	return (struct char_sink){.write = fake_sink_write, .ctx = f};
 }
 
-static void fake_stop(void *ctx, enum vm_stop_kind kind, int status)
+static void fake_stop(void *ctx, enum vm_end kind, int status)
 {
 	struct fake_stopper *f = ctx;
 	f->stops++;

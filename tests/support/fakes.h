@@ -21,7 +21,7 @@ struct char_sink fake_sink_of(struct fake_sink *f);
 
 struct fake_stopper {
 	int stops;
-	enum vm_stop_kind kind;
+	enum vm_end kind;
 	int status;
 };
 struct vm_stopper fake_stopper_of(struct fake_stopper *f);

@@ -4,22 +4,12 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "base/errf.h"
 
 /* ---- Prometheus ---------------------------------------------------------------------- */
 
@@ -93,33 +83,33 @@ static int comment(struct prom_state *st, const char *l, size_t len, unsigned li
 	const char *n = l + 7;
 	size_t nl = name_len(n, true);
 	if (!nl || (n[nl] != ' ' && n + nl != l + len))
-		return fail(why, size, "line %u: bad metric name in '%.*s'", line, (int)len, l);
+		return errf(why, size, -1, "line %u: bad metric name in '%.*s'", line, (int)len, l);
 	struct family *f = find_family(st, n, nl, true);
 	if (!f)
-		return fail(why, size, "line %u: too many families", line);
+		return errf(why, size, -1, "line %u: too many families", line);
 	if (f->closed || (st->current >= 0 && &st->fam[st->current] == f))
-		return fail(why, size, "line %u: %s after the family's samples", line, f->name);
+		return errf(why, size, -1, "line %u: %s after the family's samples", line, f->name);
 	const char *rest = n + nl + (n[nl] == ' ');
 	size_t rlen = (size_t)(l + len - rest);
 	if (help) {
 		if (f->helped)
-			return fail(why, size, "line %u: a second HELP for %s", line, f->name);
+			return errf(why, size, -1, "line %u: a second HELP for %s", line, f->name);
 		for (size_t i = 0; i < rlen; i++)
 			if (rest[i] == '\\' &&
 			    (i + 1 == rlen || (rest[i + 1] != '\\' && rest[i + 1] != 'n')))
-				return fail(why, size, "line %u: bad escape in HELP", line);
+				return errf(why, size, -1, "line %u: bad escape in HELP", line);
 		f->helped = true;
 		return 0;
 	}
 	if (f->typed)
-		return fail(why, size, "line %u: a second TYPE for %s", line, f->name);
+		return errf(why, size, -1, "line %u: a second TYPE for %s", line, f->name);
 	if ((rlen != 7 || strncmp(rest, "counter", 7)) && (rlen != 5 || strncmp(rest, "gauge", 5)))
-		return fail(why, size, "line %u: TYPE '%.*s' (counter or gauge expected)", line,
+		return errf(why, size, -1, "line %u: TYPE '%.*s' (counter or gauge expected)", line,
 			    (int)rlen, rest);
 	memcpy(f->type, rest, rlen);
 	f->type[rlen] = '\0';
 	if (!strcmp(f->type, "counter") && (nl < 6 || strncmp(n + nl - 6, "_total", 6)))
-		return fail(why, size, "line %u: counter %s not named *_total", line, f->name);
+		return errf(why, size, -1, "line %u: counter %s not named *_total", line, f->name);
 	f->typed = true;
 	return 0;
 }
@@ -130,12 +120,13 @@ static int sample_line(struct prom_state *st, const char *l, size_t len, unsigne
 {
 	size_t nl = name_len(l, true);
 	if (!nl)
-		return fail(why, size, "line %u: no metric name: '%.*s'", line, (int)len, l);
+		return errf(why, size, -1, "line %u: no metric name: '%.*s'", line, (int)len, l);
 	struct family *f = find_family(st, l, nl, false);
 	if (!f || !f->typed)
-		return fail(why, size, "line %u: sample of %.*s before its TYPE", line, (int)nl, l);
+		return errf(why, size, -1, "line %u: sample of %.*s before its TYPE", line, (int)nl,
+			    l);
 	if (f->closed)
-		return fail(why, size, "line %u: %s's samples are not together", line, f->name);
+		return errf(why, size, -1, "line %u: %s's samples are not together", line, f->name);
 	if (st->current >= 0 && &st->fam[st->current] != f)
 		st->fam[st->current].closed = true;
 	st->current = (int)(f - st->fam);
@@ -145,40 +136,43 @@ static int sample_line(struct prom_state *st, const char *l, size_t len, unsigne
 		while (*p != '}') {
 			size_t ll = name_len(p, false);
 			if (!ll || p[ll] != '=' || p[ll + 1] != '"')
-				return fail(why, size, "line %u: bad label at '%.20s'", line, p);
+				return errf(why, size, -1, "line %u: bad label at '%.20s'", line,
+					    p);
 			p += ll + 2;
 			for (; *p != '"'; p++) {
 				if (p >= l + len)
-					return fail(why, size, "line %u: label value not closed",
-						    line);
+					return errf(why, size, -1,
+						    "line %u: label value not closed", line);
 				if (*p == '\\') {
 					p++;
 					if (*p != '\\' && *p != '"' && *p != 'n')
-						return fail(why, size, "line %u: bad escape", line);
+						return errf(why, size, -1, "line %u: bad escape",
+							    line);
 				}
 			}
 			p++;
 			if (*p == ',')
 				p++;
 			else if (*p != '}')
-				return fail(why, size, "line %u: ',' or '}' expected", line);
+				return errf(why, size, -1, "line %u: ',' or '}' expected", line);
 		}
 		p++;
 	}
 	size_t slen = (size_t)(p - l);
 	if (*p != ' ')
-		return fail(why, size, "line %u: no value", line);
+		return errf(why, size, -1, "line %u: no value", line);
 	p++;
 	size_t vlen = (size_t)(l + len - p);
 	if (memchr(p, ' ', vlen))
-		return fail(why, size, "line %u: a timestamp or junk after the value", line);
+		return errf(why, size, -1, "line %u: a timestamp or junk after the value", line);
 	if (!float_ok(p, vlen))
-		return fail(why, size, "line %u: value '%.*s' is no float", line, (int)vlen, p);
+		return errf(why, size, -1, "line %u: value '%.*s' is no float", line, (int)vlen, p);
 	for (unsigned i = 0; i < st->nseries; i++)
 		if (strlen(st->series[i]) == slen && !strncmp(st->series[i], l, slen))
-			return fail(why, size, "line %u: series %.*s twice", line, (int)slen, l);
+			return errf(why, size, -1, "line %u: series %.*s twice", line, (int)slen,
+				    l);
 	if (st->nseries == MAX_SERIES)
-		return fail(why, size, "line %u: too many series", line);
+		return errf(why, size, -1, "line %u: too many series", line);
 	st->series[st->nseries++] = strndup(l, slen);
 	return 0;
 }
@@ -187,19 +181,19 @@ int textcheck_prom(const char *text, unsigned *samples, char *why, size_t size)
 {
 	struct prom_state *st = calloc(1, sizeof(*st));
 	if (!st)
-		return fail(why, size, "out of memory");
+		return errf(why, size, -1, "out of memory");
 	st->current = -1;
 	int r = 0;
 	size_t tlen = strlen(text);
 	if (tlen && text[tlen - 1] != '\n')
-		r = fail(why, size, "the text does not end in a newline");
+		r = errf(why, size, -1, "the text does not end in a newline");
 	unsigned line = 0;
 	for (const char *l = text; !r && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
 		line++;
 		if (len == 0)
-			r = fail(why, size, "line %u: empty", line);
+			r = errf(why, size, -1, "line %u: empty", line);
 		else if (l[0] == '#')
 			r = comment(st, l, len, line, why, size);
 		else
@@ -237,7 +231,7 @@ struct json {
 
 static int jfail(struct json *j, const char *what)
 {
-	return fail(j->why, j->size, "offset %zu: %s", (size_t)(j->p - j->s), what);
+	return errf(j->why, j->size, -1, "offset %zu: %s", (size_t)(j->p - j->s), what);
 }
 
 static void ws(struct json *j)

@@ -325,7 +325,7 @@ Test(acpi_pm_button, guest_shuts_down_in_response)
 	out(&r, ACPI_PM1A_CNT_BLK, 2,
 	    cnt | ACPI_PM_SLP_TYP_S5 << ACPI_PM1_SLP_TYP_SHIFT | ACPI_PM1_SLP_EN);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_POWEROFF);
+	cr_assert_eq(r.stop.kind, VM_END_POWEROFF);
 	rig_down(&r);
 }
 
@@ -335,7 +335,7 @@ Test(acpi_pm_cnt, slp_en_with_s5_powers_off)
 	rig_up(&r);
 	out(&r, ACPI_PM1A_CNT_BLK, 2, ACPI_PM1_SLP_EN | ACPI_PM1_SCI_EN);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_POWEROFF);
+	cr_assert_eq(r.stop.kind, VM_END_POWEROFF);
 	cr_assert_eq(r.stop.status, 0);
 	cr_assert_eq(r.pm.poweroffs, 1);
 	rig_down(&r);
@@ -347,7 +347,7 @@ Test(acpi_pm_cnt, slp_en_by_byte_write_to_the_high_byte)
 	rig_up(&r);
 	out(&r, ACPI_PM1A_CNT_BLK + 1, 1, ACPI_PM1_SLP_EN >> 8);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_POWEROFF);
+	cr_assert_eq(r.stop.kind, VM_END_POWEROFF);
 	rig_down(&r);
 }
 
@@ -361,7 +361,7 @@ Test(acpi_pm_cnt, slp_typ_then_slp_en_as_acpica_does)
 	cr_assert_eq(r.stop.stops, 0, "SLP_TYP alone does not sleep");
 	out(&r, ACPI_PM1A_CNT_BLK, 2, ACPI_PM1_SCI_EN | ACPI_PM1_SLP_EN);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_POWEROFF);
+	cr_assert_eq(r.stop.kind, VM_END_POWEROFF);
 	rig_down(&r);
 }
 

@@ -10,7 +10,7 @@
 #include "guests/apps/fib.h"
 #include "guests/apps/fmt.h"
 #include "guests/apps/out.h"
-#include "guests/apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "guests/apps/shim.h"
 
 #define MS 1000000ull

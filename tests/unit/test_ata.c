@@ -9,6 +9,7 @@
 
 #include "devices/ata.h"
 #include "tests/support/fakes.h"
+#include "vmm/bus.h"
 
 /* Register offsets and bits from the ATA/ATAPI-6 standard, written out independently here. */
 #define DATA	0
@@ -140,12 +141,12 @@ static uint8_t inb(struct rig *r, uint16_t off)
 
 static uint16_t inw(struct rig *r)
 {
-	return (uint16_t)ata_cmd_io_ops.read(&r->a, DATA, 2);
+	return (uint16_t)io_ops_read(&ata_cmd_io_ops, &r->a, ATA_CMD_LEN, DATA, 2);
 }
 
 static void outw(struct rig *r, uint16_t v)
 {
-	ata_cmd_io_ops.write(&r->a, DATA, 2, v);
+	io_ops_write(&ata_cmd_io_ops, &r->a, ATA_CMD_LEN, DATA, 2, v);
 }
 
 static uint8_t alt_status(struct rig *r)
@@ -472,7 +473,7 @@ Test(ata_read, dword_and_byte_data_cycles)
 	outb(&r, COMMAND, 0x20);
 	uint8_t buf[SECTOR_BYTES];
 	for (unsigned i = 0; i < SECTOR_BYTES / 4; i++) {
-		uint32_t v = ata_cmd_io_ops.read(&r.a, DATA, 4);
+		uint32_t v = io_ops_read(&ata_cmd_io_ops, &r.a, ATA_CMD_LEN, DATA, 4);
 		memcpy(buf + 4 * i, &v, 4);
 	}
 	expect_sector(buf, 0, 7);
@@ -932,7 +933,7 @@ Test(ata_devices, empty_channel_floats)
 	for (uint16_t off = 0; off < 8; off++)
 		cr_assert_eq(inb(&r, off), 0xFF, "offset %u", off);
 	cr_assert_eq(inw(&r), 0xFFFF);
-	cr_assert_eq(ata_cmd_io_ops.read(&r.a, DATA, 4), 0xFFFFFFFFu);
+	cr_assert_eq(io_ops_read(&ata_cmd_io_ops, &r.a, ATA_CMD_LEN, DATA, 4), 0xFFFFFFFFu);
 	cr_assert_eq(alt_status(&r), 0xFF);
 	outb(&r, COMMAND, 0xEC);
 	devctl(&r, SRST);
@@ -1040,13 +1041,14 @@ Test(ata_fuzz, random_accesses_never_wedge_the_channel, .timeout = 120)
 		bool write = (x >> 12) & 1;
 		if (ctl) {
 			if (write)
-				ata_ctl_io_ops.write(&r.a, off % 2, size, v);
+				io_ops_write(&ata_ctl_io_ops, &r.a, ATA_CTL_LEN, off % 2, size, v);
 			else
-				(void)ata_ctl_io_ops.read(&r.a, off % 2, size);
+				(void)io_ops_read(&ata_ctl_io_ops, &r.a, ATA_CTL_LEN, off % 2,
+						  size);
 		} else if (write) {
-			ata_cmd_io_ops.write(&r.a, off, size, v);
+			io_ops_write(&ata_cmd_io_ops, &r.a, ATA_CMD_LEN, off, size, v);
 		} else {
-			uint32_t got = ata_cmd_io_ops.read(&r.a, off, size);
+			uint32_t got = io_ops_read(&ata_cmd_io_ops, &r.a, ATA_CMD_LEN, off, size);
 			if (size < 4)
 				cr_assert_eq(got >> (8 * size), 0, "zero-extended");
 		}

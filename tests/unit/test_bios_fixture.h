@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/bios/bios.h"
 #include "devices/rtc.h"
 #include "devices/sysport.h"
 #include "devices/uart.h"
@@ -14,6 +13,7 @@
 #include "tests/support/vclock.h"
 #include "vmm/bus.h"
 #include "vmm/e820.h"
+#include "vmm/firmware/bios.h"
 #include "vmm/guest_mem.h"
 
 #define KIB_ (1024ULL)
@@ -53,8 +53,10 @@ static inline void bench_open(struct bios_bench *b, uint64_t ram, int64_t epoch)
 	cr_assert_eq(gmem_alloc(&b->mem, ram), 0);
 	bus_init(&b->bus);
 	vclock_init(&b->vc, epoch);
-	struct rtc_config rc = {
-	    .irq = fake_irq_line(&b->rtc_irq, 8), .timers = &b->vc.base, .ram_bytes = ram};
+	struct rtc_config rc = {.irq = fake_irq_line(&b->rtc_irq, 8),
+				.timers = &b->vc.base,
+				.ram_low_bytes = b->mem.regions[0].size,
+				.ram_high_bytes = ram - b->mem.regions[0].size};
 	cr_assert_eq(rtc_init(&b->rtc, &rc), 0);
 	struct uart_config uc = {.irq = fake_irq_line(&b->uart_irq, 4),
 				 .out = fake_sink_of(&b->uart_out)};

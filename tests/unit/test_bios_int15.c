@@ -1,5 +1,6 @@
 /* Unit tests of int 15h: E820 walk, E801/88h sizes, the A20 gate, the wait, refused functions. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <time.h>
 
@@ -232,7 +233,7 @@ static void on_kick(int sig)
 
 struct kicker {
 	pthread_t target;
-	bool done;
+	_Atomic bool done;
 };
 
 /* Kicks every 50 ms until the call is back: one kick that lands before the sleep starts, as
@@ -241,9 +242,9 @@ static void *kick_later(void *arg)
 {
 	struct kicker *k = arg;
 	struct timespec ts = {0, 50 * 1000 * 1000};
-	while (!__atomic_load_n(&k->done, __ATOMIC_ACQUIRE)) {
+	while (!atomic_load_explicit(&k->done, memory_order_acquire)) {
 		nanosleep(&ts, NULL);
-		if (!__atomic_load_n(&k->done, __ATOMIC_ACQUIRE))
+		if (!atomic_load_explicit(&k->done, memory_order_acquire))
 			pthread_kill(k->target, SIGUSR1);
 	}
 	return NULL;
@@ -265,7 +266,7 @@ Test(bios_int15, wait_returns_early_when_the_vcpu_is_kicked)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	call(&b, 0x15, &r);
 	double took = seconds_since(&t0);
-	__atomic_store_n(&k.done, true, __ATOMIC_RELEASE);
+	atomic_store_explicit(&k.done, true, memory_order_release);
 	pthread_join(t, NULL);
 	cr_assert_lt(took, 2.0, "took %.3f s", took);
 	bench_close(&b);
@@ -276,7 +277,7 @@ Test(bios_int15, wait_ends_when_the_vm_is_stopping)
 {
 	struct bios_bench b;
 	bench_open(&b, 2 * MIB_, EPOCH_2012_06_15_123000);
-	bool stopping = true;
+	_Atomic bool stopping = true;
 	b.env.stopping = &stopping;
 	struct bios_regs r = regs_ax(0x8600);
 	r.ecx = 0x004C; /* 5 s */

@@ -57,7 +57,6 @@ static struct exit_env xenv(void)
 		    .set_regs = fv_set_regs,
 		    .get_sregs = fv_get_sregs,
 		    .ctx = &cpu},
-	    .service = {.port = BIOS_SERVICE_PORT, .handle = bios_port_handle, .ctx = &b.env},
 	};
 }
 
@@ -113,7 +112,7 @@ Test(bios_port, vector_from_rip_at_the_out)
 	at_stub(0x12, 0, STACK_SEG, STACK_SP, FLAG_IF | BIOS_FLAG_CF | 0x2);
 	cpu.regs.rax = RAX_HIGH | 0xFFFF;
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CONTINUE);
+	cr_assert_eq(handle(&x), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rax & 0xFFFF, 639, "int 12h answered");
 	cr_assert_eq(cpu.regs.rax & ~0xFFFFFFFFULL, RAX_HIGH, "upper RAX kept");
 	cr_assert_eq(cpu.regs.rip, BIOS_STUB_TABLE + 2 * BIOS_STUB_STRIDE, "RIP never moved");
@@ -128,7 +127,7 @@ Test(bios_port, vector_from_rip_after_the_out)
 {
 	at_stub(0x11, BIOS_STUB_OUT_LEN, STACK_SEG, STACK_SP, FLAG_IF | 0x2);
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CONTINUE);
+	cr_assert_eq(handle(&x), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rax & 0xFFFF, rd16(&b, 0x410), "int 11h answered");
 	cr_assert_eq(cpu.set_calls, 1);
 }
@@ -139,7 +138,7 @@ Test(bios_port, outs_from_elsewhere_are_ignored)
 	for (unsigned i = 0; i < sizeof(deltas) / sizeof(deltas[0]); i++) {
 		at_stub(0x12, deltas[i], STACK_SEG, STACK_SP, FLAG_IF | BIOS_FLAG_CF);
 		struct exit_env x = xenv();
-		cr_assert_eq(handle(&x), EXIT_CONTINUE);
+		cr_assert_eq(handle(&x), VM_END_NONE);
 		cr_assert_eq(cpu.set_calls, 0, "delta %u", deltas[i]);
 		cr_assert(frame_flags(STACK_SEG, STACK_SP) & BIOS_FLAG_CF);
 	}
@@ -149,13 +148,13 @@ Test(bios_port, outs_from_elsewhere_are_ignored)
 		at_stub(0x10, 0, STACK_SEG, STACK_SP, FLAG_IF);
 		cpu.regs.rip = rips[i];
 		struct exit_env x = xenv();
-		cr_assert_eq(handle(&x), EXIT_CONTINUE);
+		cr_assert_eq(handle(&x), VM_END_NONE);
 		cr_assert_eq(cpu.set_calls, 0, "rip %llx", (unsigned long long)rips[i]);
 	}
 	at_stub(0x10, 0, STACK_SEG, STACK_SP, FLAG_IF);
 	real_seg(&cpu.sregs.cs, 0x1000); /* same IP, another segment */
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CONTINUE);
+	cr_assert_eq(handle(&x), VM_END_NONE);
 	cr_assert_eq(cpu.set_calls, 0);
 }
 
@@ -164,7 +163,7 @@ Test(bios_port, protected_mode_outs_are_ignored)
 	at_stub(0x12, 0, STACK_SEG, STACK_SP, FLAG_IF);
 	cpu.sregs.cr0 |= 1;
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CONTINUE);
+	cr_assert_eq(handle(&x), VM_END_NONE);
 	cr_assert_eq(cpu.set_calls, 0);
 }
 
@@ -175,7 +174,7 @@ Test(bios_port, failure_sets_cf_and_only_result_flags_change)
 	cpu.regs.rax = 0x4B01;
 	cpu.regs.rdx = 0x80;
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CONTINUE);
+	cr_assert_eq(handle(&x), VM_END_NONE);
 	uint16_t f = frame_flags(STACK_SEG, STACK_SP);
 	cr_assert_eq(f, before | BIOS_FLAG_CF, "flags %04x", f);
 	cr_assert_eq((cpu.regs.rax >> 8) & 0xFF, 1);
@@ -202,7 +201,7 @@ Test(bios_port, stack_pointer_wraps_in_its_segment)
 	at_stub(0x12, 0, 0x2000, 0xFFFC, FLAG_IF | BIOS_FLAG_CF | 0x2);
 	cr_assert_eq(frame_flags(0x2000, 0xFFFC), FLAG_IF | BIOS_FLAG_CF | 0x2);
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CONTINUE);
+	cr_assert_eq(handle(&x), VM_END_NONE);
 	cr_assert_eq(rd16(&b, 0x20000), FLAG_IF | 0x2, "FLAGS at SS:0000 after the wrap");
 }
 
@@ -212,7 +211,7 @@ Test(bios_port, stack_outside_ram_ends_the_vm)
 	real_seg(&cpu.sregs.ss, 0xFFFF);
 	cpu.regs.rsp = 0x0200; /* FFFF:0204 = 0x100194, past 1 MiB of RAM */
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CRASH);
+	cr_assert_eq(handle(&x), VM_END_CRASH);
 	cr_assert_not_null(strstr(x.why, "stack"), "%s", x.why);
 	cr_assert_not_null(strstr(x.why, "ffff:0200"), "%s", x.why);
 	cr_assert_eq(cpu.set_calls, 0);
@@ -224,7 +223,7 @@ Test(bios_port, no_bootable_disk_ends_the_vm)
 	b.env.boot_drive = 0x80;
 	at_stub(0x19, 0, STACK_SEG, STACK_SP, FLAG_IF);
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CRASH);
+	cr_assert_eq(handle(&x), VM_END_CRASH);
 	cr_assert_eq(strncmp(x.why, "no bootable disk", 16), 0, "%s", x.why);
 	cr_assert_not_null(strstr(x.why, "0x80"), "%s", x.why);
 	cr_assert_not_null(strstr(x.why, "signature"), "%s", x.why);
@@ -239,7 +238,7 @@ Test(bios_port, int19_sets_the_boot_registers)
 	at_stub(0x19, 0, STACK_SEG, STACK_SP, FLAG_IF);
 	cpu.regs.rbx = cpu.regs.rsi = 0x1111;
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CONTINUE);
+	cr_assert_eq(handle(&x), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rdx & 0xFF, 0x80);
 	cr_assert_eq(cpu.regs.rbx | cpu.regs.rsi, 0);
 	cr_assert_eq(memcmp(gp(&b, 0x7C00, 512), d->map, 512), 0);
@@ -250,17 +249,19 @@ Test(bios_port, unreadable_registers_end_the_vm)
 	at_stub(0x12, 0, STACK_SEG, STACK_SP, FLAG_IF);
 	cpu.fail_get = 1;
 	struct exit_env x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CRASH);
+	cr_assert_eq(handle(&x), VM_END_CRASH);
 	cr_assert_neq(x.why[0], 0);
 	at_stub(0x12, 0, STACK_SEG, STACK_SP, FLAG_IF);
 	cpu.fail_set = 1;
 	x = xenv();
-	cr_assert_eq(handle(&x), EXIT_CRASH);
+	cr_assert_eq(handle(&x), VM_END_CRASH);
 }
 
-/* The hook as the exit dispatcher calls it, from a synthetic KVM_EXIT_IO. */
+/* The port as a bus device, called by the exit dispatcher from a synthetic KVM_EXIT_IO. */
 Test(bios_port, through_the_exit_dispatcher)
 {
+	cr_assert_eq(
+	    bus_register(&b.bus, BIOS_SERVICE_PORT, 1, &bios_port_ops, &b.env, "bios-service"), 0);
 	at_stub(0x12, 0, STACK_SEG, STACK_SP, FLAG_IF | BIOS_FLAG_CF | 0x2);
 	uint8_t page[4096] __attribute__((aligned(8)));
 	memset(page, 0, sizeof(page));
@@ -273,7 +274,12 @@ Test(bios_port, through_the_exit_dispatcher)
 	run->io.data_offset = 1024;
 	page[1024] = 0x12;
 	struct exit_env x = xenv();
-	cr_assert_eq(exit_dispatch(&x, run, sizeof(page)), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&x, run, sizeof(page)), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rax & 0xFFFF, 639);
 	cr_assert_eq(frame_flags(STACK_SEG, STACK_SP) & BIOS_FLAG_CF, 0);
+	/* a string OUT there is not a call: registers untouched */
+	cpu.regs.rax = 0;
+	run->io.count = 2;
+	cr_assert_eq(exit_dispatch(&x, run, sizeof(page)), VM_END_NONE);
+	cr_assert_eq(cpu.regs.rax, 0);
 }

@@ -1,8 +1,8 @@
 /* Unit tests of firmware set-up: the blob in RAM, the IVT, the BDA/EBDA and the boot sector. */
 #include <errno.h>
 
-#include "devices/bios/blob.h"
 #include "tests/unit/test_bios_fixture.h"
+#include "vmm/firmware/blob.h"
 
 #define BIOS_BASE 0xF0000ULL
 #define IRET	  0xCF

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define BM_CALLS_NO_INLINE
-#include "guests/apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "guests/bm/include/bm/calls.h"
 
 /* Unit tests run from the source tree's top (tests/run_all.sh). */

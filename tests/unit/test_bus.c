@@ -84,3 +84,57 @@ Test(bus, unclaimed_ports_float_high_and_are_counted)
 	bus_write(&bus, 0x1234, 1, 0);
 	cr_assert_eq(bus.unhandled, 4);
 }
+
+/* A byte-register device: records every byte access it is handed. */
+struct byte_probe {
+	unsigned n;
+	uint16_t offsets[8];
+	unsigned sizes[8];
+	uint32_t values[8];
+};
+
+static uint32_t byte_probe_read(void *dev, uint16_t offset, unsigned size)
+{
+	struct byte_probe *p = dev;
+	p->offsets[p->n] = offset;
+	p->sizes[p->n++] = size;
+	return size == 1 ? 0x10u + offset : 0xC0DEC0DEu;
+}
+
+static void byte_probe_write(void *dev, uint16_t offset, unsigned size, uint32_t value)
+{
+	struct byte_probe *p = dev;
+	p->offsets[p->n] = offset;
+	p->values[p->n] = value;
+	p->sizes[p->n++] = size;
+}
+
+static const struct io_ops byte_probe_ops = {
+    .read = byte_probe_read, .write = byte_probe_write, .byte_regs = true, .whole_at = 1u << 0};
+
+Test(bus, splits_wide_accesses_for_byte_register_devices)
+{
+	struct io_bus bus;
+	struct byte_probe p = {0};
+	bus_init(&bus);
+	cr_assert_eq(bus_register(&bus, 0x70, 4, &byte_probe_ops, &p, "bytes"), 0);
+	/* a word at offset 1: two byte cycles at 1 and 2 */
+	cr_assert_eq(bus_read(&bus, 0x71, 2), 0x1211);
+	cr_assert_eq(p.n, 2);
+	cr_assert(p.sizes[0] == 1 && p.offsets[0] == 1 && p.sizes[1] == 1 && p.offsets[1] == 2);
+	/* a dword at offset 2: the bytes past the range float high and never reach the device */
+	p.n = 0;
+	cr_assert_eq(bus_read(&bus, 0x72, 4), 0xFFFF1312u);
+	cr_assert_eq(p.n, 2);
+	p.n = 0;
+	bus_write(&bus, 0x72, 4, 0x44332211u);
+	cr_assert_eq(p.n, 2);
+	cr_assert(p.values[0] == 0x11 && p.offsets[0] == 2 && p.values[1] == 0x22 &&
+		  p.offsets[1] == 3);
+	/* offset 0 is a whole_at data port: one access, whole */
+	p.n = 0;
+	cr_assert_eq(bus_read(&bus, 0x70, 4), 0xC0DEC0DEu);
+	cr_assert(p.n == 1 && p.sizes[0] == 4);
+	/* counted once per guest access, as before the split */
+	cr_assert_eq(bus.r[0].accesses, 4);
+}

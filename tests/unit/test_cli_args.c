@@ -3,8 +3,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cli/args.h"
+#include "base/parse.h"
 #include "cli/run_opts.h"
+#include "vmm/boot/modlist.h"
 
 Test(cli_args, sizes)
 {

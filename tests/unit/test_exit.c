@@ -150,7 +150,7 @@ Test(exit_dispatch, string_out_reaches_the_device_byte_by_byte)
 {
 	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 1, 5, 1024);
 	memcpy((uint8_t *)run + 1024, "hello", 5);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(dev.nout, 5);
 	cr_assert_arr_eq(dev.out, "hello", 5);
 	cr_assert_eq(env.stats.io, 1);
@@ -160,10 +160,10 @@ Test(exit_dispatch, in_fills_the_data_area)
 {
 	dev.in_value = 0x60;
 	io_exit(KVM_EXIT_IO_IN, 0x3FD, 1, 1, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(((uint8_t *)run)[512], 0x60);
 	io_exit(KVM_EXIT_IO_IN, 0x80, 2, 1, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	uint16_t v;
 	memcpy(&v, (uint8_t *)run + 512, 2);
 	cr_assert_eq(v, 0xFFFF, "nobody at 0x80 here: the bus floats high");
@@ -172,12 +172,13 @@ Test(exit_dispatch, in_fills_the_data_area)
 Test(exit_dispatch, io_data_outside_the_run_page_is_refused)
 {
 	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 1, 100, RUN_SIZE - 10);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert_eq(dev.nout, 0);
 	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 3, 1, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH, "size 3 is not an x86 access");
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH,
+		     "size 3 is not an x86 access");
 	io_exit(KVM_EXIT_IO_OUT, 0x3F8, 4, 0x40000001u, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH, "count * size overflow");
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH, "count * size overflow");
 }
 
 /* A data area over the io header must not let an IN rewrite the count it was checked with. */
@@ -186,7 +187,7 @@ Test(exit_dispatch, in_data_cannot_raise_the_checked_count)
 	dev.in_value = 0x08;
 	io_exit(KVM_EXIT_IO_IN, 0x3F8, 1, 4, offsetof(struct kvm_run, io.count));
 	((uint8_t *)run)[100] = 0xAA;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(((uint8_t *)run)[100], 0xAA, "only count * size bytes may be written");
 }
 
@@ -195,7 +196,7 @@ Test(exit_dispatch, mmio_reads_float_high)
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.is_write = 0;
 	run->mmio.len = 4;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(run->mmio.data[0], 0xFF);
 	cr_assert_eq(run->mmio.data[3], 0xFF);
 }
@@ -203,23 +204,23 @@ Test(exit_dispatch, mmio_reads_float_high)
 Test(exit_dispatch, triple_fault_and_failed_entry_end_the_vm)
 {
 	run->exit_reason = KVM_EXIT_SHUTDOWN;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert(strstr(env.why, "triple fault"), "%s", env.why);
 	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 	run->fail_entry.hardware_entry_failure_reason = 0x21;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert(strstr(env.why, "entry failed") && strstr(env.why, "0x21"), "%s", env.why);
 	run->exit_reason = 0x7777;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 }
 
 Test(exit_dispatch, system_events)
 {
 	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
 	run->system_event.type = KVM_SYSTEM_EVENT_SHUTDOWN;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_POWEROFF);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_POWEROFF);
 	run->system_event.type = KVM_SYSTEM_EVENT_RESET;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_RESET);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_RESET);
 }
 
 /* An emulation failure whose instruction bytes KVM reports in the exit. */
@@ -237,7 +238,7 @@ Test(exit_dispatch, fwait_is_stepped_over)
 {
 	cpu.regs.rip = 0x1000;
 	emul_failure((const uint8_t[]){0x9B, 0x90}, 2);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rip, 0x1001);
 	cr_assert_eq(cpu.injected, 0);
 	cr_assert_eq(env.stats.fixups, 1);
@@ -249,7 +250,7 @@ Test(exit_dispatch, fwait_with_a_pending_x87_exception_raises_mf)
 	cpu.fpu.fsw = 0x80;
 	cpu.sregs.cr0 = 0x21; /* PE | NE */
 	emul_failure((const uint8_t[]){0x9B}, 1);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(cpu.injected, 1);
 	cr_assert_eq(cpu.vector, 16);
 	cr_assert_eq(cpu.regs.rip, 0x1000, "a fault leaves RIP on the instruction");
@@ -259,7 +260,7 @@ Test(exit_dispatch, int3_delivers_bp_after_the_instruction)
 {
 	cpu.regs.rip = 0x2000;
 	emul_failure((const uint8_t[]){0xCC}, 1);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rip, 0x2001);
 	cr_assert_eq(cpu.injected, 1);
 	cr_assert_eq(cpu.vector, 3);
@@ -270,22 +271,22 @@ Test(exit_dispatch, stac_and_clac_flip_ac_at_cpl0_only)
 	cpu.regs.rip = 0x3000;
 	cpu.regs.rflags = 0x2;
 	emul_failure((const uint8_t[]){0x0F, 0x01, 0xCB}, 3);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rflags, 0x2 | RFLAGS_AC);
 	cr_assert_eq(cpu.regs.rip, 0x3003);
 	emul_failure((const uint8_t[]){0x0F, 0x01, 0xCA}, 3);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rflags, 0x2);
 	cpu.sregs.cs.selector = 0x33; /* CPL 3 */
 	emul_failure((const uint8_t[]){0x0F, 0x01, 0xCA}, 3);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 }
 
 Test(exit_dispatch, other_instructions_stop_with_rip_and_bytes)
 {
 	cpu.regs.rip = 0xdead0;
 	emul_failure((const uint8_t[]){0x0F, 0xAE, 0x2F}, 3); /* xrstor */
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert(strstr(env.why, "0xdead0"), "%s", env.why);
 	cr_assert(strstr(env.why, "0f ae 2f"), "%s", env.why);
 }
@@ -299,7 +300,7 @@ Test(exit_dispatch, instruction_bytes_are_read_from_guest_memory_when_kvm_has_no
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
 	run->emulation_failure.ndata = 0;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(cpu.regs.rip, 0x235);
 }
 
@@ -307,10 +308,10 @@ Test(exit_dispatch, other_internal_errors_are_named)
 {
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = KVM_INTERNAL_ERROR_DELIVERY_EV;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert(strstr(env.why, "delivery"), "%s", env.why);
 	run->internal.suberror = 999;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 }
 
 Test(emul_fixup, decode_is_exact)
@@ -328,35 +329,55 @@ Test(emul_fixup, decode_is_exact)
 
 static int svc_calls;
 static uint8_t svc_value;
+static uint32_t svc_count;
+static struct exit_env *svc_vcpu;
 
-static int fake_service(void *ctx, struct exit_env *e, uint8_t value)
+/* A device that needs the accessing vCPU (as the BIOS service port does): it sees the vCPU's
+ * exit context, and a value of 0xEE asks the VM to end. */
+static void ctx_write(void *d, struct io_ctx *ctx, uint16_t offset, unsigned size, uint32_t v)
 {
-	(void)ctx;
+	(void)d;
+	(void)offset;
+	(void)size;
 	svc_calls++;
-	svc_value = value;
-	snprintf(e->why, sizeof(e->why), "service said stop");
-	return value == 0xEE ? EXIT_CRASH : EXIT_CONTINUE;
+	svc_value = (uint8_t)v;
+	svc_count = ctx->count;
+	svc_vcpu = ctx->vcpu;
+	if (v == 0xEE && ctx->vcpu) {
+		snprintf(svc_vcpu->why, sizeof(svc_vcpu->why), "service said stop");
+		ctx->end = VM_END_CRASH;
+	}
 }
 
-Test(exit_dispatch, the_service_port_bypasses_the_bus)
+static const struct io_ops ctx_ops = {.write_ctx = ctx_write};
+
+Test(exit_dispatch, a_device_sees_the_accessing_vcpu_and_may_end_the_vm)
 {
 	svc_calls = 0;
-	env.service = (struct exit_service){.port = 0x3F9, .handle = fake_service};
-	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 1, 1, 512);
+	cr_assert_eq(bus_register(&bus, 0xE7, 1, &ctx_ops, NULL, "svc"), 0);
+	io_exit(KVM_EXIT_IO_OUT, 0xE7, 1, 1, 512);
 	((uint8_t *)run)[512] = 0x13;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE);
 	cr_assert_eq(svc_calls, 1);
 	cr_assert_eq(svc_value, 0x13);
-	cr_assert_eq(dev.nout, 0, "the bus device on the same port saw nothing");
+	cr_assert_eq(svc_count, 1);
+	cr_assert_eq(svc_vcpu, &env, "the device got this vCPU's exit context");
+	cr_assert_eq(dev.nout, 0, "no other device saw it");
 	((uint8_t *)run)[512] = 0xEE;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
-	/* reads and wide or string writes to the port are ordinary bus accesses */
-	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 2, 1, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
-	io_exit(KVM_EXIT_IO_OUT, 0x3F9, 1, 3, 512);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
+	cr_assert_str_eq(env.why, "service said stop");
+	/* a string OUT that ends the VM on its second byte: the third never reaches the device */
+	svc_calls = 0;
+	io_exit(KVM_EXIT_IO_OUT, 0xE7, 1, 3, 512);
+	memcpy((uint8_t *)run + 512, "\x01\xEE\x02", 3);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert_eq(svc_calls, 2);
-	cr_assert_eq(dev.nout, 4);
+	cr_assert_eq(svc_count, 3, "the device is told the instruction's count");
+	/* host code writing the port makes a call with no vCPU, which cannot end anything */
+	svc_calls = 0;
+	bus_write(&bus, 0xE7, 1, 0xEE);
+	cr_assert_eq(svc_calls, 1);
+	cr_assert_null(svc_vcpu);
 }
 
 /* A 32-bit protected-mode vCPU at CPL 0 in an interrupt handler, as kvm_pvm leaves it when
@@ -395,7 +416,7 @@ Test(exit_dispatch, iret_to_the_same_code_segment_writes_only_regs)
 	pm32_in_handler();
 	stack_frame(0x100400, 0x08, 0x246);
 	emul_failure((const uint8_t[]){0xCF, 0x90}, 2);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE, "%s", env.why);
 	cr_assert_eq(cpu.regs.rip, 0x100400);
 	cr_assert_eq(cpu.regs.rsp, 0x8000);
 	cr_assert_eq(cpu.regs.rflags, 0x246, "IF back on");
@@ -412,7 +433,7 @@ Test(exit_dispatch, iret_to_another_code_segment_writes_sregs_and_the_accessed_b
 	memcpy(ram + 0x7FF4 - 2, "\x34\x12\x18\x00\x03\x02", 6); /* IP, CS, FLAGS */
 	cpu.regs.rsp = 0x7FF2;
 	emul_failure((const uint8_t[]){0x66, 0xCF}, 2);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE, "%s", env.why);
 	cr_assert_eq(cpu.regs.rip, 0x1234);
 	cr_assert_eq(cpu.regs.rsp, 0x7FF8);
 	cr_assert_eq(cpu.regs.rflags, 0x203);
@@ -439,7 +460,7 @@ Test(exit_dispatch, iret_bytes_are_read_at_cs_base_plus_eip_when_kvm_has_none)
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
 	run->emulation_failure.ndata = 0;
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE, "%s", env.why);
 	cr_assert_eq(cpu.regs.rip, 0x300);
 	cr_assert_eq(cpu.sregs.cs.base, 0, "flat CS 0x08 loaded");
 	cr_assert_eq(cpu.set_sregs_calls, 1);
@@ -451,7 +472,7 @@ Test(exit_dispatch, an_iret_fault_is_injected_with_its_error_code)
 	ram[0x1000 + 0x18 + 5] = 0x1A; /* not present */
 	stack_frame(0x100, 0x18, 0x2);
 	emul_failure((const uint8_t[]){0xCF}, 1);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CONTINUE, "%s", env.why);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_NONE, "%s", env.why);
 	cr_assert_eq(cpu.faults, 1);
 	cr_assert_eq(cpu.fault_vector, 11, "#NP");
 	cr_assert_eq(cpu.fault_code, 0x18);
@@ -467,7 +488,7 @@ Test(exit_dispatch, an_iret_refusal_stops_the_vm_with_rip_bytes_and_reason)
 	pm32_in_handler();
 	stack_frame(0x100, 0x23, 0x202); /* to ring 3 */
 	emul_failure((const uint8_t[]){0xCF, 0xFA, 0xF4}, 3);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert_str_eq(
 	    env.why, "cannot complete iret at RIP 0x100268 (CPL 0, bytes cf fa f4): a return to "
 		     "an outer privilege level (CPL 0 to 3) is not implemented");
@@ -480,7 +501,7 @@ Test(exit_dispatch, iret_in_long_mode_stays_kvms_and_stops_the_vm)
 	pm32_in_handler();
 	cpu.sregs.efer = 0x500;
 	emul_failure((const uint8_t[]){0xCF}, 1);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert(strstr(env.why, "long mode"), "%s", env.why);
 }
 
@@ -490,7 +511,7 @@ Test(exit_dispatch, iret_stops_the_vm_when_sregs_cannot_be_written)
 	stack_frame(0x100, 0x18, 0x2);
 	cpu.fail_set_sregs = 1;
 	emul_failure((const uint8_t[]){0xCF}, 1);
-	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), EXIT_CRASH);
+	cr_assert_eq(exit_dispatch(&env, run, RUN_SIZE), VM_END_CRASH);
 	cr_assert(strstr(env.why, "cannot complete iret at RIP 0x100268"), "%s", env.why);
 	cr_assert_eq(cpu.set_regs_calls, 0, "no half-done IRET");
 }

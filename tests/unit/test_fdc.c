@@ -5,6 +5,7 @@
 
 #include "devices/fdc.h"
 #include "tests/support/fakes.h"
+#include "vmm/bus.h"
 
 /* Offsets from 0x3F0 and register bits from the 82077AA data sheet, written out here. */
 #define SRA  0
@@ -366,11 +367,11 @@ Test(fdc, fuzz_keeps_msr_ready)
 		uint16_t off = (uint16_t)((x >> 16) % 7);
 		uint32_t v = (uint32_t)(x >> 32);
 		if ((x & 0x1F) == 0)
-			fdc_dir_io_ops.write(&r.f, off % 2, size, v);
+			io_ops_write(&fdc_dir_io_ops, &r.f, FDC_DIR_LEN, off % 2, size, v);
 		else if (x & 1)
-			fdc_io_ops.write(&r.f, off, size, v);
+			io_ops_write(&fdc_io_ops, &r.f, FDC_LEN, off, size, v);
 		else
-			(void)fdc_io_ops.read(&r.f, off, size);
+			(void)io_ops_read(&fdc_io_ops, &r.f, FDC_LEN, off, size);
 		uint8_t m = in(&r, MSR);
 		cr_assert(m & RQM, "access %u: RQM dropped", i);
 		cr_assert_eq(m & 0x0F, 0, "access %u: a drive shows busy", i);

@@ -5,6 +5,7 @@
 #include "devices/pit.h"
 #include "tests/support/fakes.h"
 #include "tests/support/vclock.h"
+#include "vmm/bus.h"
 
 #define SEC 1000000000ULL
 
@@ -676,10 +677,10 @@ Test(pit_robustness, unmapped_offsets_and_wide_accesses)
 	rig_up(&r);
 	cr_assert_eq(pit_io_ops.read(&r.pit, 3, 1), 0xFF, "control register is write-only");
 	cr_assert_eq(pit_io_ops.read(&r.pit, 9, 1), 0xFF);
-	pit_io_ops.write(&r.pit, 200, 4, 0xFFFFFFFF);
-	cr_assert_eq(pit_port61_io_ops.read(&r.pit, 0, 2) >> 8, 0xFF);
+	io_ops_write(&pit_io_ops, &r.pit, PIT_IO_LEN, 200, 4, 0xFFFFFFFF);
+	cr_assert_eq(io_ops_read(&pit_port61_io_ops, &r.pit, 1, 0, 2) >> 8, 0xFF);
 	/* a 16-bit write at 0x42 also reaches the control port 0x43 */
-	pit_io_ops.write(&r.pit, 2, 2, 0xB0 << 8 | 0x00);
+	io_ops_write(&pit_io_ops, &r.pit, PIT_IO_LEN, 2, 2, 0xB0 << 8 | 0x00);
 	cr_assert_eq(status_of(&r, 2) & 0x3F, 0x30);
 	pit_destroy(&r.pit);
 }
@@ -706,7 +707,7 @@ Test(pit_robustness, register_fuzz)
 		uint32_t v = next_rand(&seed);
 		switch ((x >> 4) & 7) {
 		case 0:
-			pit_io_ops.read(&r.pit, off, size);
+			io_ops_read(&pit_io_ops, &r.pit, PIT_IO_LEN, off, size);
 			break;
 		case 1:
 			pit_port61_io_ops.write(&r.pit, 0, 1, v);
@@ -718,7 +719,7 @@ Test(pit_robustness, register_fuzz)
 			vclock_advance(&r.vc, v % 50000);
 			break;
 		default:
-			pit_io_ops.write(&r.pit, off, size, v);
+			io_ops_write(&pit_io_ops, &r.pit, PIT_IO_LEN, off, size, v);
 			break;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/parse.h"
 #include "population/spec.h"
 
 #define ARGV(...)	   ((char *[]){__VA_ARGS__, NULL})
@@ -233,19 +234,19 @@ Test(pop_spec, spec_file_from_the_command_line)
 Test(pop_spec, seconds)
 {
 	double d;
-	cr_assert_eq(pop_parse_seconds("10", &d), 0);
+	cr_assert_eq(parse_seconds("10", &d), 0);
 	cr_assert_float_eq(d, 10, 1e-12);
-	cr_assert_eq(pop_parse_seconds("0", &d), 0);
-	cr_assert_eq(pop_parse_seconds("250ms", &d), 0);
+	cr_assert_eq(parse_seconds("0", &d), 0);
+	cr_assert_eq(parse_seconds("250ms", &d), 0);
 	cr_assert_float_eq(d, 0.25, 1e-12);
-	cr_assert_eq(pop_parse_seconds("1h", &d), 0);
+	cr_assert_eq(parse_seconds("1h", &d), 0);
 	cr_assert_float_eq(d, 3600, 1e-12);
-	cr_assert_eq(pop_parse_seconds("", &d), -EINVAL);
-	cr_assert_eq(pop_parse_seconds("-1", &d), -EINVAL);
-	cr_assert_eq(pop_parse_seconds("1x", &d), -EINVAL);
-	cr_assert_eq(pop_parse_seconds("nan", &d), -EINVAL);
-	cr_assert_eq(pop_parse_seconds("inf", &d), -EINVAL);
-	cr_assert_eq(pop_parse_seconds("0x10", &d), -EINVAL);
+	cr_assert_eq(parse_seconds("", &d), -EINVAL);
+	cr_assert_eq(parse_seconds("-1", &d), -EINVAL);
+	cr_assert_eq(parse_seconds("1x", &d), -EINVAL);
+	cr_assert_eq(parse_seconds("nan", &d), -EINVAL);
+	cr_assert_eq(parse_seconds("inf", &d), -EINVAL);
+	cr_assert_eq(parse_seconds("0x10", &d), -EINVAL);
 }
 
 Test(pop_spec, type_names)

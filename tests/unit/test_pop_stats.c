@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "abi/report_abi.h"
 #include "population/csv.h"
 #include "population/guest.h"
 #include "population/results.h"

@@ -6,6 +6,8 @@
 #include "devices/rtc.h"
 #include "tests/support/fakes.h"
 #include "tests/support/vclock.h"
+#include "vmm/bus.h"
+#include "vmm/guest_mem.h"
 
 /* Register numbers and bits from the MC146818A data sheet and the PC CMOS map. */
 #define SEC	  0x00
@@ -51,7 +53,7 @@ static void bench_init_with(struct bench *b, struct rtc_config cfg, int64_t epoc
 
 static void bench_init(struct bench *b, int64_t epoch)
 {
-	bench_init_with(b, (struct rtc_config){.ram_bytes = 16 * 1024 * 1024}, epoch);
+	bench_init_with(b, (struct rtc_config){.ram_low_bytes = 16 * 1024 * 1024}, epoch);
 }
 
 static void bench_fini(struct bench *b)
@@ -655,9 +657,9 @@ Test(rtc, index_port_reads_open_bus_and_unknown_offsets_are_ignored)
 	wr(&b, 0x40, 0x33);
 	cr_assert_eq(rtc_io_ops.read(&b.r, 0, 1), 0xFF);
 	cr_assert_eq(rtc_io_ops.read(&b.r, 2, 1), 0xFF);
-	cr_assert_eq(rtc_io_ops.read(&b.r, 0xFFFF, 4), 0xFFFFFFFF);
+	cr_assert_eq(io_ops_read(&rtc_io_ops, &b.r, RTC_PORT_COUNT, 0xFFFF, 4), 0xFFFFFFFF);
 	rtc_io_ops.write(&b.r, 2, 1, 0x00);
-	rtc_io_ops.write(&b.r, 0xFFFF, 2, 0x0000);
+	io_ops_write(&rtc_io_ops, &b.r, RTC_PORT_COUNT, 0xFFFF, 2, 0x0000);
 	cr_assert_eq(rtc_io_ops.read(&b.r, 1, 1), 0x33, "index and data untouched");
 	bench_fini(&b);
 }
@@ -666,7 +668,8 @@ Test(rtc, word_write_to_the_index_port_sets_index_then_data)
 {
 	struct bench b;
 	bench_init(&b, EPOCH_2012_06_15_235958);
-	rtc_io_ops.write(&b.r, 0, 2, 0x5A0F); /* outw 0x70: AL = index, AH = data */
+	io_ops_write(&rtc_io_ops, &b.r, RTC_PORT_COUNT, 0, 2,
+		     0x5A0F); /* outw 0x70: AL = index, AH = data */
 	cr_assert_eq(rd(&b, 0x0F), 0x5A);
 	bench_fini(&b);
 }
@@ -706,7 +709,12 @@ static uint32_t above_4g(struct bench *b)
 
 static void with_ram(struct bench *b, uint64_t ram, uint8_t floppy)
 {
-	bench_init_with(b, (struct rtc_config){.ram_bytes = ram, .floppy_types = floppy},
+	/* split as the VM splits it (vmm/guest_mem.h) */
+	uint64_t low = gmem_low_bytes(ram);
+	bench_init_with(b,
+			(struct rtc_config){.ram_low_bytes = low,
+					    .ram_high_bytes = ram - low,
+					    .floppy_types = floppy},
 			EPOCH_2012_06_15_235958);
 }
 
@@ -831,9 +839,9 @@ Test(rtc, register_fuzzing_keeps_invariants)
 		uint16_t off = (uint16_t)(r % 4);
 		unsigned size = sizes[(r >> 8) % 5];
 		if (r & 0x10000)
-			rtc_io_ops.write(&b.r, off, size, xorshift(&seed));
+			io_ops_write(&rtc_io_ops, &b.r, RTC_PORT_COUNT, off, size, xorshift(&seed));
 		else
-			rtc_io_ops.read(&b.r, off, size);
+			io_ops_read(&rtc_io_ops, &b.r, RTC_PORT_COUNT, off, size);
 		if ((r & 0x7000) == 0)
 			advance(&b, xorshift(&seed) % (50 * MS));
 		cr_assert_leq(timers_armed(&b), 1);

@@ -5,6 +5,7 @@
 #include "devices/kbc.h"
 #include "devices/sysport.h"
 #include "tests/support/fakes.h"
+#include "vmm/bus.h"
 
 struct kbc_rig {
 	struct fake_stopper stop;
@@ -89,7 +90,7 @@ Test(kbc, d1_with_reset_line_low_requests_reset)
 	kbc_cmd(&r, 0xD1);
 	kbc_out(&r, 0x02);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_RESET);
+	cr_assert_eq(r.stop.kind, VM_END_RESET);
 	kbc_destroy(&r.kbc);
 }
 
@@ -99,7 +100,7 @@ Test(kbc, fe_pulses_reset)
 	kbc_up(&r);
 	kbc_cmd(&r, 0xFE);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_RESET);
+	cr_assert_eq(r.stop.kind, VM_END_RESET);
 	kbc_cmd(&r, 0xFF); /* pulses no line */
 	cr_assert_eq(r.stop.stops, 1);
 	kbc_destroy(&r.kbc);
@@ -167,7 +168,7 @@ Test(kbc, every_byte_on_both_ports_is_survivable)
 			(void)kbc_in(&r);
 		}
 	}
-	cr_assert_eq(kbc_cmd_io_ops.read(&r.kbc, 0, 2) >> 8, 0xFF);
+	cr_assert_eq(io_ops_read(&kbc_cmd_io_ops, &r.kbc, 1, 0, 2) >> 8, 0xFF);
 	kbc_destroy(&r.kbc);
 }
 
@@ -203,7 +204,7 @@ Test(sysport, port92_bit0_requests_reset)
 	sys_up(&r);
 	sysport_92_io_ops.write(&r.sys, 0, 1, 0x03);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_RESET);
+	cr_assert_eq(r.stop.kind, VM_END_RESET);
 	uint8_t v = (uint8_t)sysport_92_io_ops.read(&r.sys, 0, 1);
 	cr_assert_eq(v & 0x01, 0, "a read-modify-write must not reset again");
 	sysport_92_io_ops.write(&r.sys, 0, 1, v | 0x02);
@@ -241,7 +242,7 @@ static int dbg_status_for(unsigned size, uint32_t v)
 	dbg_up(&r);
 	debug_exit_io_ops.write(&r.dbg, 0, size, v);
 	cr_assert_eq(r.stop.stops, 1);
-	cr_assert_eq(r.stop.kind, VM_STOP_DEBUG_EXIT);
+	cr_assert_eq(r.stop.kind, VM_END_DEBUG_EXIT);
 	debug_exit_destroy(&r.dbg);
 	return r.stop.status;
 }

@@ -20,10 +20,10 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "guests/apps/report_abi.h"
+#include "base/clock.h"
+#include "abi/report_abi.h"
 #include "guests/tcl/shim/cmdline.h"
 #include "tests/boot/harness.h"
-#include "vmm/clock.h"
 
 /*
  * The shim's pure part (argv joining, the host's line, the report mode), compiled here

@@ -4,6 +4,7 @@
 
 #include "devices/uart.h"
 #include "tests/support/fakes.h"
+#include "vmm/bus.h"
 
 /* Register offsets and bits from the 16550A data sheet, written out independently here. */
 #define THR 0
@@ -150,9 +151,10 @@ Test(uart, word_access_reaches_consecutive_registers)
 	struct bench b;
 	bench_init(&b);
 	wr(&b, LCR, 0x80);
-	uart_io_ops.write(&b.u, DLL, 2, 0x0180); /* DLL = 0x80, DLM = 0x01 */
+	io_ops_write(&uart_io_ops, &b.u, UART_PORT_COUNT, DLL, 2,
+		     0x0180); /* DLL = 0x80, DLM = 0x01 */
 	cr_assert_eq(uart_baud(&b.u), 300);
-	cr_assert_eq(uart_io_ops.read(&b.u, DLL, 2), 0x0180);
+	cr_assert_eq(io_ops_read(&uart_io_ops, &b.u, UART_PORT_COUNT, DLL, 2), 0x0180);
 	uart_destroy(&b.u);
 }
 
@@ -465,9 +467,10 @@ Test(uart, unknown_offsets_read_all_ones_and_ignore_writes)
 	bench_init(&b);
 	cr_assert_eq(uart_io_ops.read(&b.u, 8, 1), 0xFF);
 	cr_assert_eq(uart_io_ops.read(&b.u, 0xFFFF, 1), 0xFF);
-	cr_assert_eq(uart_io_ops.read(&b.u, 7, 2) >> 8, 0xFF, "the byte past SCR is open bus");
+	cr_assert_eq(io_ops_read(&uart_io_ops, &b.u, UART_PORT_COUNT, 7, 2) >> 8, 0xFF,
+		     "the byte past SCR is open bus");
 	uart_io_ops.write(&b.u, 8, 1, 0x41);
-	uart_io_ops.write(&b.u, 0xFFFF, 4, 0x41414141);
+	io_ops_write(&uart_io_ops, &b.u, UART_PORT_COUNT, 0xFFFF, 4, 0x41414141);
 	cr_assert_eq(b.sink.len, 0);
 	cr_assert_eq(rd(&b, LSR), 0x60);
 	cr_assert_eq(rd(&b, IIR), 0x01);
@@ -505,14 +508,15 @@ Test(uart, register_fuzzing_keeps_invariants)
 		uint16_t off = (uint16_t)(r % 11);
 		unsigned size = sizes[(r >> 8) % 5];
 		if (r & 0x10000) {
-			uart_io_ops.write(&b.u, off, size, xorshift(&seed));
+			io_ops_write(&uart_io_ops, &b.u, UART_PORT_COUNT, off, size,
+				     xorshift(&seed));
 		} else if (r & 0x20000) {
 			uint8_t in[24];
 			memset(in, (int)r, sizeof(in));
 			int n = uart_receive(&b.u, in, (r >> 20) % sizeof(in));
 			cr_assert_geq(n, 0);
 		} else {
-			uart_io_ops.read(&b.u, off, size);
+			io_ops_read(&uart_io_ops, &b.u, UART_PORT_COUNT, off, size);
 		}
 		if ((i & 1023) == 0) {
 			cr_assert_eq(uart_io_ops.read(&b.u, LSR, 1) & 0x60, 0x60);

@@ -7,7 +7,7 @@
  * 0xB8000-0xB8F9F  VGA text screen, 80x25 cells (plain RAM)
  * 0xE0000-0xE7FFF  ACPI tables (RSDP first, at 0xE0000)
  * 0xE8000-0xEFFFF  MP configuration table
- * 0xF0000-0xF7FFF  the BIOS blob (devices/bios/bios.asm), at most 32 KiB
+ * 0xF0000-0xF7FFF  the BIOS blob (vmm/firmware/bios.asm), at most 32 KiB
  * 0xFFF00-0xFFF0F  MP floating pointer (the MP spec wants it in 0xF0000-0xFFFFF)
  */
 #define PLATFORM_EBDA_BASE   0x9FC00ULL

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "apps/shim.h"
 #include "bm/calls.h"
 #include "guests/bm/libc/bm_os.h"

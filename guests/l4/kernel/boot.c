@@ -1,5 +1,5 @@
 /* Kernel start: own tables and descriptors, pool, KIP, timer, then sigma0 and the root task. */
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "cpu.h"
 #include "sched.h"
 

@@ -4,7 +4,7 @@
 #include "cpu.h"
 #include "kernel.h"
 #include "apps/fmt.h"
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 
 #define COM1	 0x3F8
 #define LINE_MAX 200
@@ -15,7 +15,7 @@ int verbose;
  * KVM exits to the VMM for every byte of a rep outsb to COM1 (it batches string input
  * only), so where tinyvmm's report port answered at boot, a line goes out as a console
  * record instead: a length byte and the bytes in kernel memory, announced by one report
- * word (guests/apps/report_abi.h). Elsewhere (QEMU, hardware) COM1 as usual.
+ * word (abi/report_abi.h). Elsewhere (QEMU, hardware) COM1 as usual.
  */
 static int use_records;
 static struct {

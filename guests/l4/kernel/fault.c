@@ -1,5 +1,5 @@
 /* User faults: page faults to the pager (sigma0's mapped here), pager replies, stopped threads. */
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "cpu.h"
 #include "sched.h"
 

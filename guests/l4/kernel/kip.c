@@ -1,5 +1,5 @@
 /* The kernel interface page: built from kickstart's boot info, read-only in every space. */
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "cpu.h"
 #include "kernel.h"
 

@@ -1,5 +1,5 @@
 /* The system call dispatcher and the small calls: KDB_OUT, REPORT, POWEROFF. */
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "cpu.h"
 #include "kernel.h"
 

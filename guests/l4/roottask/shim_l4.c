@@ -1,7 +1,7 @@
 /* The apps' shim for the L4 root task: console, clock, sleep, reports and exit as system calls. */
 #include "roottask.h"
 
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "apps/shim.h"
 #include "l4/syscalls.h"
 

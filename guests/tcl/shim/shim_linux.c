@@ -2,7 +2,7 @@
 #include "apps/args.h"
 #include "apps/fmt.h"
 #include "apps/out.h"
-#include "apps/report_abi.h"
+#include "abi/report_abi.h"
 #include "apps/shim.h"
 #include "cmdline.h"
 #include "sys.h"

@@ -28,7 +28,7 @@
 	X(BM_CALL_SLEEP_UNTIL, 4) /* (deadline ns of BM_CALL_TIME_NS): sleeps until then */        \
 	X(BM_CALL_TIME_NS, 5)	  /* () -> monotonic ns since the kernel started */                \
 	X(BM_CALL_WALL_NS, 6)	  /* () -> ns since 1970-01-01 UTC (the RTC at boot) */            \
-	X(BM_CALL_REPORT, 7)	  /* (word): one report (guests/apps/report_abi.h) */              \
+	X(BM_CALL_REPORT, 7)	  /* (word): one report (abi/report_abi.h) */                      \
 	X(BM_CALL_SMP_ENQUEUE, 8) /* (code, data) -> 0, or BM_EAGAIN when the queue is full */     \
 	X(BM_CALL_SMP_DEQUEUE, 9) /* () -> code (0: empty), data in rdx */                         \
 	X(BM_CALL_SMP_CORES, 10)  /* () -> cores started (the BSP and every AP that checked in) */ \

@@ -210,7 +210,7 @@ struct l4_kip {
  */
 #define L4_KDB_OUT_MAX 48
 
-/* L4_SYS_REPORT: rdi = one report word (guests/apps/report_abi.h), sent to the host. */
+/* L4_SYS_REPORT: rdi = one report word (abi/report_abi.h), sent to the host. */
 
 /* L4_SYS_POWEROFF (root task only): ends the VM (ACPI S5); does not return on success. */
 
