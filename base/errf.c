@@ -4,11 +4,17 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+int verrf(char *err, size_t errlen, int code, const char *fmt, va_list ap)
+{
+	vsnprintf(err, errlen, fmt, ap);
+	return code;
+}
+
 int errf(char *err, size_t errlen, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	verrf(err, errlen, code, fmt, ap);
 	va_end(ap);
 	return code;
 }

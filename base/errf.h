@@ -2,6 +2,7 @@
 #ifndef TINYVMM_BASE_ERRF_H
 #define TINYVMM_BASE_ERRF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /*
@@ -11,5 +12,8 @@
  */
 int errf(char *err, size_t errlen, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same for a caller that takes the arguments itself (a helper that also records state). */
+int verrf(char *err, size_t errlen, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "base/errf.h"
 #include "base/clock.h"
 #include "abi/report_abi.h"
 #include "vmm/platform/vga_text.h"
@@ -114,7 +115,7 @@ static int failed(struct pop_guest *g, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(g->fail_msg, sizeof(g->fail_msg), fmt, ap);
+	verrf(g->fail_msg, sizeof(g->fail_msg), 0, fmt, ap);
 	va_end(ap);
 	g->state = GUEST_FAILED;
 	g->end_ns = clock_mono_ns();

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/errf.h"
 #include "base/clock.h"
 #include "population/host_limits.h"
 #include "population/metrics_write.h"
@@ -126,7 +127,7 @@ static void stop_launching(struct pop *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->launch_stop, sizeof(p->launch_stop), fmt, ap);
+	verrf(p->launch_stop, sizeof(p->launch_stop), 0, fmt, ap);
 	va_end(ap);
 	p->launching = false;
 	progress_log(&p->progress, "stopped launching after %u of %u guests (%llu running): %s",

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/errf.h"
 #include "vmm/gva.h"
 
 #define CR0_PE	 (1ULL << 0)
@@ -53,7 +54,7 @@ static enum iret_status refuse(struct iret_result *res, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(res->why, sizeof(res->why), fmt, ap);
+	verrf(res->why, sizeof(res->why), 0, fmt, ap);
 	va_end(ap);
 	return IRET_REFUSED;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/errf.h"
 #include "vmm/emul_fixup.h"
 #include "vmm/emul_iret.h"
 #include "vmm/gva.h"
@@ -14,14 +15,11 @@
 #define VEC_BP 3
 #define VEC_MF 16
 
-static enum vm_end crash(struct exit_env *env, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static enum vm_end crash(struct exit_env *env, const char *fmt, ...)
+enum vm_end exit_crash(struct exit_env *env, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(env->why, sizeof(env->why), fmt, ap);
+	verrf(env->why, sizeof(env->why), 0, fmt, ap);
 	va_end(ap);
 	return VM_END_CRASH;
 }
@@ -37,8 +35,8 @@ static enum vm_end do_io(struct exit_env *env, struct kvm_run *run, size_t run_s
 	const uint64_t offset = run->io.data_offset;
 	uint64_t bytes = (uint64_t)size * count;
 	if ((size != 1 && size != 2 && size != 4) || offset > run_size || bytes > run_size - offset)
-		return crash(env, "malformed I/O exit (port 0x%x size %u count %u)", port, size,
-			     count);
+		return exit_crash(env, "malformed I/O exit (port 0x%x size %u count %u)", port,
+				  size, count);
 	uint8_t *data = (uint8_t *)run + offset;
 	/* a device may end the VM (the BIOS service port): the rest of a string OUT is dropped */
 	struct io_ctx ctx = {.vcpu = env, .count = count, .end = VM_END_NONE};
@@ -107,20 +105,23 @@ static enum vm_end do_iret(struct exit_env *env, struct kvm_regs *regs, struct k
 	if (st == IRET_REFUSED) {
 		char hex[64];
 		format_bytes(hex, sizeof(hex), insn, n > 8 ? 8 : n);
-		return crash(env, "cannot complete iret at RIP 0x%llx (CPL %u, bytes %s): %s", rip,
-			     cpl, hex, r.why);
+		return exit_crash(env, "cannot complete iret at RIP 0x%llx (CPL %u, bytes %s): %s",
+				  rip, cpl, hex, r.why);
 	}
 	if (!env->acc.set_sregs || !env->acc.inject_fault || !env->acc.end_iret_blocking)
-		return crash(env, "cannot complete iret at RIP 0x%llx: no vCPU accessors", rip);
+		return exit_crash(env, "cannot complete iret at RIP 0x%llx: no vCPU accessors",
+				  rip);
 	/* An IRET lifts NMI blocking even when it faults (the SDM's VMX chapter says so). */
 	if (env->acc.end_iret_blocking(env->acc.ctx))
-		return crash(env, "cannot complete iret at RIP 0x%llx: NMI and shadow state", rip);
+		return exit_crash(env, "cannot complete iret at RIP 0x%llx: NMI and shadow state",
+				  rip);
 	if (st == IRET_FAULT) {
 		if (env->acc.inject_fault(env->acc.ctx, r.vector, r.error_code))
-			return crash(env,
-				     "cannot deliver exception %u (error code 0x%x) for iret at "
-				     "RIP 0x%llx",
-				     r.vector, r.error_code, rip);
+			return exit_crash(
+			    env,
+			    "cannot deliver exception %u (error code 0x%x) for iret at "
+			    "RIP 0x%llx",
+			    r.vector, r.error_code, rip);
 		atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 		return VM_END_NONE;
 	}
@@ -128,14 +129,15 @@ static enum vm_end do_iret(struct exit_env *env, struct kvm_regs *regs, struct k
 		/* a locked OR, as the CPU sets the bit, so a vCPU writing the GDT loses nothing */
 		uint8_t *type = gmem_ptr(env->mem, r.accessed_gpa, 1);
 		if (!type)
-			return crash(env,
-				     "cannot complete iret at RIP 0x%llx: CS descriptor not in RAM",
-				     rip);
+			return exit_crash(
+			    env, "cannot complete iret at RIP 0x%llx: CS descriptor not in RAM",
+			    rip);
 		__atomic_fetch_or(type, 1, __ATOMIC_SEQ_CST); /* guest RAM: no C11 atomic object */
 	}
 	if ((r.sregs_changed && env->acc.set_sregs(env->acc.ctx, sregs)) ||
 	    env->acc.set_regs(env->acc.ctx, regs))
-		return crash(env, "cannot complete iret at RIP 0x%llx: registers not written", rip);
+		return exit_crash(env, "cannot complete iret at RIP 0x%llx: registers not written",
+				  rip);
 	atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 	return VM_END_NONE;
 }
@@ -146,7 +148,8 @@ static enum vm_end do_emulation_failure(struct exit_env *env, struct kvm_run *ru
 	struct kvm_sregs sregs;
 	if (!env->acc.get_regs || env->acc.get_regs(env->acc.ctx, &regs) ||
 	    env->acc.get_sregs(env->acc.ctx, &sregs))
-		return crash(env, "KVM internal error: emulation failure (registers unreadable)");
+		return exit_crash(env,
+				  "KVM internal error: emulation failure (registers unreadable)");
 
 	uint8_t insn[15];
 	size_t n = insn_bytes(env, run, &sregs, regs.rip, insn, sizeof(insn));
@@ -161,8 +164,8 @@ static enum vm_end do_emulation_failure(struct exit_env *env, struct kvm_run *ru
 		if (env->acc.get_fpu && env->acc.get_fpu(env->acc.ctx, &fpu) == 0 &&
 		    (fpu.fsw & 0x80) && (sregs.cr0 & (1ULL << 5))) {
 			if (env->acc.inject_exception(env->acc.ctx, VEC_MF))
-				return crash(env, "cannot inject #MF for fwait at 0x%llx",
-					     (unsigned long long)regs.rip);
+				return exit_crash(env, "cannot inject #MF for fwait at 0x%llx",
+						  (unsigned long long)regs.rip);
 			atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 			return VM_END_NONE;
 		}
@@ -170,21 +173,22 @@ static enum vm_end do_emulation_failure(struct exit_env *env, struct kvm_run *ru
 	if (f.kind == FIXUP_NONE) {
 		char hex[64];
 		format_bytes(hex, sizeof(hex), insn, n > 8 ? 8 : n);
-		return crash(env,
-			     "KVM internal error: cannot emulate the instruction at RIP 0x%llx "
-			     "(CPL %u, bytes %s)",
-			     (unsigned long long)regs.rip, cpl, hex);
+		return exit_crash(
+		    env,
+		    "KVM internal error: cannot emulate the instruction at RIP 0x%llx "
+		    "(CPL %u, bytes %s)",
+		    (unsigned long long)regs.rip, cpl, hex);
 	}
 	uint64_t rip = regs.rip, rflags = regs.rflags;
 	emul_fixup_apply(&f, &rip, &rflags);
 	regs.rip = rip;
 	regs.rflags = rflags;
 	if (env->acc.set_regs(env->acc.ctx, &regs))
-		return crash(env, "cannot complete %s at 0x%llx", f.mnemonic,
-			     (unsigned long long)regs.rip);
+		return exit_crash(env, "cannot complete %s at 0x%llx", f.mnemonic,
+				  (unsigned long long)regs.rip);
 	if (f.kind == FIXUP_INJECT_BP && env->acc.inject_exception(env->acc.ctx, VEC_BP))
-		return crash(env, "cannot deliver #BP for int3 at 0x%llx",
-			     (unsigned long long)regs.rip);
+		return exit_crash(env, "cannot deliver #BP for int3 at 0x%llx",
+				  (unsigned long long)regs.rip);
 	atomic_fetch_add_explicit(&env->stats.fixups, 1, memory_order_relaxed);
 	return VM_END_NONE;
 }
@@ -201,7 +205,7 @@ static enum vm_end do_internal_error(struct exit_env *env, struct kvm_run *run)
 	uint32_t sub = run->internal.suberror;
 	const char *name =
 	    sub < sizeof(names) / sizeof(names[0]) && names[sub] ? names[sub] : "unknown suberror";
-	return crash(env, "KVM internal error %u (%s)", sub, name);
+	return exit_crash(env, "KVM internal error %u (%s)", sub, name);
 }
 
 static enum vm_end do_system_event(struct exit_env *env, struct kvm_run *run)
@@ -212,9 +216,9 @@ static enum vm_end do_system_event(struct exit_env *env, struct kvm_run *run)
 	case KVM_SYSTEM_EVENT_RESET:
 		return VM_END_RESET;
 	case KVM_SYSTEM_EVENT_CRASH:
-		return crash(env, "guest reported a crash (system event)");
+		return exit_crash(env, "guest reported a crash (system event)");
 	default:
-		return crash(env, "unexpected system event %u", run->system_event.type);
+		return exit_crash(env, "unexpected system event %u", run->system_event.type);
 	}
 }
 
@@ -235,15 +239,16 @@ enum vm_end exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_
 		atomic_fetch_add_explicit(&env->stats.other, 1, memory_order_relaxed);
 		return VM_END_NONE;
 	case KVM_EXIT_SHUTDOWN:
-		return crash(env, "triple fault (KVM_EXIT_SHUTDOWN)");
+		return exit_crash(env, "triple fault (KVM_EXIT_SHUTDOWN)");
 	case KVM_EXIT_FAIL_ENTRY:
-		return crash(env, "VM entry failed (hardware reason 0x%llx)",
-			     (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		return exit_crash(
+		    env, "VM entry failed (hardware reason 0x%llx)",
+		    (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 	case KVM_EXIT_INTERNAL_ERROR:
 		return do_internal_error(env, run);
 	case KVM_EXIT_SYSTEM_EVENT:
 		return do_system_event(env, run);
 	default:
-		return crash(env, "unexpected KVM exit reason %u", run->exit_reason);
+		return exit_crash(env, "unexpected KVM exit reason %u", run->exit_reason);
 	}
 }

@@ -51,4 +51,9 @@ struct exit_env {
  */
 enum vm_end exit_dispatch(struct exit_env *env, struct kvm_run *run, size_t run_size);
 
+/* Ends the vCPU's VM as a crash: the reason into env->why, VM_END_CRASH back (for the exit
+ * path and the handlers it calls, such as the BIOS service port). */
+enum vm_end exit_crash(struct exit_env *env, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -19,6 +19,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "base/errf.h"
+
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANDBOX_SANITIZED 1
 #elif defined(__has_feature)
@@ -165,7 +167,7 @@ static void fail(struct build *b, int r, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(b->err, b->errlen, fmt, ap);
+	verrf(b->err, b->errlen, r, fmt, ap);
 	va_end(ap);
 	b->r = r;
 }

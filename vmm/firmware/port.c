@@ -1,8 +1,5 @@
 /* The BIOS service port, a device on the VM's bus: from the trapping stub to bios_service() and
  * back. */
-#include <stdarg.h>
-#include <stdio.h>
-
 #include "vmm/exit.h"
 #include "vmm/firmware/service.h"
 #include "vmm/platform/layout.h"
@@ -11,17 +8,6 @@
 #define RFLAGS_VM    (1ULL << 17)
 #define FRAME_FLAGS  4 /* the INT frame on the stack: IP, CS, FLAGS */
 #define RESULT_FLAGS (BIOS_FLAG_CF | BIOS_FLAG_ZF)
-
-static int crash(struct exit_env *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int crash(struct exit_env *x, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(x->why, sizeof(x->why), fmt, ap);
-	va_end(ap);
-	return VM_END_CRASH;
-}
 
 /*
  * The vector whose stub holds `linear`, or -1. KVM backends differ on whether RIP has
@@ -79,9 +65,10 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	if (!env || !x->acc.get_regs || !x->acc.get_sregs || !x->acc.set_regs)
-		return crash(x, "BIOS service port: no BIOS or no register access for this vCPU");
+		return exit_crash(x,
+				  "BIOS service port: no BIOS or no register access for this vCPU");
 	if (x->acc.get_regs(x->acc.ctx, &regs) || x->acc.get_sregs(x->acc.ctx, &sregs))
-		return crash(x, "BIOS service port: cannot read the vCPU's registers");
+		return exit_crash(x, "BIOS service port: cannot read the vCPU's registers");
 	/* Only real-mode code at a stub is a BIOS call; anything else writing 0xE7 is noise. */
 	if ((sregs.cr0 & CR0_PE) || (regs.rflags & RFLAGS_VM))
 		return VM_END_NONE;
@@ -94,7 +81,7 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	uint8_t *lo = gmem_ptr(env->mem, sregs.ss.base + (uint16_t)(sp + FRAME_FLAGS), 1);
 	uint8_t *hi = gmem_ptr(env->mem, sregs.ss.base + (uint16_t)(sp + FRAME_FLAGS + 1), 1);
 	if (!lo || !hi)
-		return crash(
+		return exit_crash(
 		    x,
 		    "BIOS int %02xh: the caller's stack SS:SP = %04x:%04x is outside guest "
 		    "RAM",
@@ -107,12 +94,12 @@ int bios_port_handle(void *ctx, struct exit_env *x, uint8_t value)
 	/* atomic: several vCPUs of one VM may be in the BIOS at once */
 	atomic_fetch_add_explicit(&env->calls[vector - BIOS_STUB_FIRST], 1, memory_order_relaxed);
 	if (bios_service(env, (unsigned)vector, &r) == BIOS_NO_BOOT)
-		return crash(x, "no bootable disk: %s", env->why);
+		return exit_crash(x, "no bootable disk: %s", env->why);
 
 	store(&regs, &r);
 	if (x->acc.set_regs(x->acc.ctx, &regs))
-		return crash(x, "BIOS int %02xh: cannot write the vCPU's registers",
-			     (unsigned)vector);
+		return exit_crash(x, "BIOS int %02xh: cannot write the vCPU's registers",
+				  (unsigned)vector);
 	/* Services answer in CF and ZF only; IF, TF and the rest stay the caller's. */
 	flags = (uint16_t)((flags & ~RESULT_FLAGS) | (r.flags & RESULT_FLAGS));
 	*lo = (uint8_t)flags;
