@@ -2,6 +2,7 @@
 #include "devices/pit.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #define NS_PER_S 1000000000ULL
@@ -602,4 +603,38 @@ void pit_destroy(struct pit *p)
 {
 	p->timers->detach(p->timers, &p->timer);
 	pthread_mutex_destroy(&p->lock);
+}
+
+/* The state starts at `ch`: the lock, wiring and timer before it stay this VM's. */
+size_t pit_state_size(void)
+{
+	return sizeof(struct pit) - offsetof(struct pit, ch);
+}
+
+void pit_save(struct pit *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->ch, pit_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int pit_load(struct pit *d, const void *in, uint64_t delta_ns)
+{
+	struct timer_base *tb = d->timers;
+	pthread_mutex_lock(&d->lock);
+	tb->cancel(tb, &d->timer);
+	memcpy(&d->ch, in, pit_state_size());
+	/* counters run on input ticks: whole ticks of the shift, as ns_to_ticks counts them */
+	uint64_t dticks = ns_to_ticks(delta_ns);
+	for (unsigned i = 0; i < PIT_CHANNELS; i++) {
+		d->ch[i].start_tick += dticks;
+		d->ch[i].pending_tick += dticks;
+	}
+	d->counted_tick += dticks;
+	d->irq_deadline_ns += delta_ns;
+	d->last_irq_ns += delta_ns;
+	if (d->irq_armed)
+		tb->arm(tb, &d->timer, d->irq_deadline_ns);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }

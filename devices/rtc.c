@@ -2,6 +2,7 @@
 #include "devices/rtc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 enum rtc_reg {
@@ -696,4 +697,34 @@ void rtc_destroy(struct rtc *r)
 	if (tb && tb->detach)
 		tb->detach(tb, &r->timer);
 	pthread_mutex_destroy(&r->lock);
+}
+
+/* The state starts at `timer_armed`: the lock, wiring and timer before it stay this VM's. */
+size_t rtc_state_size(void)
+{
+	return sizeof(struct rtc) - offsetof(struct rtc, timer_armed);
+}
+
+void rtc_save(struct rtc *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->timer_armed, rtc_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int rtc_load(struct rtc *d, const void *in, uint64_t delta_ns)
+{
+	struct timer_base *tb = d->cfg.timers;
+	pthread_mutex_lock(&d->lock);
+	tb->cancel(tb, &d->timer);
+	memcpy(&d->timer_armed, in, rtc_state_size());
+	d->timer_deadline += delta_ns;
+	d->phase_ref_ns += (int64_t)delta_ns;
+	d->checked_ns += (int64_t)delta_ns;
+	if (d->timer_armed)
+		tb->arm(tb, &d->timer, d->timer_deadline);
+	/* indices into the arrays: a damaged file must not reach past them */
+	bool bad = d->index >= RTC_CMOS_SIZE;
+	pthread_mutex_unlock(&d->lock);
+	return bad ? -EINVAL : 0;
 }

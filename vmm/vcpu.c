@@ -178,8 +178,13 @@ static void rearm(struct vcpu *c)
 static void park(struct vcpu *c)
 {
 	struct vm *vm = c->vm;
+	/* KVM finishes an exit's I/O only at the next KVM_RUN: one with immediate_exit set
+	 * completes it and returns at once, so the parked state is whole (snapshots read it) */
+	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
+	(void)ioctl(c->fd, KVM_RUN, 0);
 	pthread_mutex_lock(&vm->stop_lock);
 	vm->parked++;
+	pthread_cond_broadcast(&vm->resume); /* vm_pause_wait counts the parked */
 	while (vm->paused && !vm->stopping)
 		pthread_cond_wait(&vm->resume, &vm->stop_lock);
 	vm->parked--;
