@@ -261,10 +261,18 @@ int acpi_pm_load(struct acpi_pm *d, const void *in, uint64_t delta_ns)
 	pthread_mutex_lock(&d->lock);
 	tb->cancel(tb, &d->timer);
 	memcpy(&d->timer_armed, in, acpi_pm_state_size());
+	snap_fix_bool(&d->timer_armed);
+	snap_fix_bool(&d->sci_level);
 	d->timer_deadline += delta_ns;
 	d->start_ns += delta_ns;
-	if (d->timer_armed)
+	/* the clock arithmetic's invariants: the timer started in the past, and no carry is
+	 * counted before it happens (a later one would wrap the next deadline) */
+	uint64_t now = timer_now(tb);
+	bool bad = d->start_ns > now || d->carries > ticks_at(d, now) / CARRY_TICKS;
+	if (bad)
+		d->timer_armed = false;
+	else if (d->timer_armed)
 		tb->arm(tb, &d->timer, d->timer_deadline);
 	pthread_mutex_unlock(&d->lock);
-	return 0;
+	return bad ? -EINVAL : 0;
 }

@@ -825,6 +825,10 @@ int ata_load(struct ata *d, const void *in)
 			return -ENODEV;
 	pthread_mutex_lock(&d->lock);
 	memcpy(d->drive, in, ata_state_size());
+	for (unsigned i = 0; i < 2; i++) {
+		snap_fix_bool(&d->drive[i].intrq);
+		snap_fix_bool(&d->drive[i].keep_settings);
+	}
 	d->drive[0].disk = keep[0];
 	d->drive[1].disk = keep[1];
 	/* indices into the arrays: a damaged file must not reach past them */

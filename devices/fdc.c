@@ -437,6 +437,7 @@ int fdc_load(struct fdc *d, const void *in)
 {
 	pthread_mutex_lock(&d->lock);
 	memcpy(&d->dor, in, fdc_state_size());
+	snap_fix_bool(&d->locked);
 	/* indices into the arrays: a damaged file must not reach past them */
 	bool bad = d->cmd_len > FDC_CMD_MAX || d->cmd_need > FDC_CMD_MAX ||
 		   d->res_len > FDC_RESULT_MAX || d->res_pos > FDC_RESULT_MAX;

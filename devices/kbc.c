@@ -197,6 +197,8 @@ int kbc_load(struct kbc *d, const void *in)
 {
 	pthread_mutex_lock(&d->lock);
 	memcpy(&d->out_port, in, kbc_state_size());
+	snap_fix_bool(&d->data_full);
+	snap_fix_bool(&d->last_was_cmd);
 	pthread_mutex_unlock(&d->lock);
 	return 0;
 }

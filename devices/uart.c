@@ -390,6 +390,9 @@ int uart_load(struct uart *d, const void *in)
 {
 	pthread_mutex_lock(&d->lock);
 	memcpy(&d->divisor, in, uart_state_size());
+	snap_fix_bool(&d->thr_pending);
+	snap_fix_bool(&d->irq_level);
+	snap_fix_bool(&d->rx_waiting);
 	/* indices into the arrays: a damaged file must not reach past them */
 	bool bad = d->rx_head >= UART_FIFO_SIZE || d->rx_count > UART_FIFO_SIZE;
 	pthread_mutex_unlock(&d->lock);

@@ -35,8 +35,10 @@ static int save_msrs(struct snap_writer *w, int vcpu_fd, int kvm_fd, unsigned in
 {
 	struct kvm_msr_list *list = calloc(1, sizeof(*list) + MSR_LIST_MAX * sizeof(uint32_t));
 	struct kvm_msrs *m = calloc(1, sizeof(*m) + MSR_LIST_MAX * sizeof(struct kvm_msr_entry));
+	/* one MSR at a time, to learn which this vCPU reads */
+	struct kvm_msrs *one = calloc(1, sizeof(*one) + sizeof(struct kvm_msr_entry));
 	int r = 0;
-	if (!list || !m) {
+	if (!list || !m || !one) {
 		r = errf(err, errlen, -ENOMEM, "out of memory for the MSR list");
 		goto out;
 	}
@@ -45,16 +47,12 @@ static int save_msrs(struct snap_writer *w, int vcpu_fd, int kvm_fd, unsigned in
 		r = errf(err, errlen, -errno, "KVM_GET_MSR_INDEX_LIST: %s", strerror(errno));
 		goto out;
 	}
-	struct {
-		struct kvm_msrs h;
-		struct kvm_msr_entry e;
-	} one;
 	for (uint32_t i = 0; i < list->nmsrs && i < MSR_LIST_MAX; i++) {
-		memset(&one, 0, sizeof(one));
-		one.h.nmsrs = 1;
-		one.e.index = list->indices[i];
-		if (ioctl(vcpu_fd, KVM_GET_MSRS, &one) == 1)
-			m->entries[m->nmsrs++] = one.e;
+		memset(one, 0, sizeof(*one) + sizeof(struct kvm_msr_entry));
+		one->nmsrs = 1;
+		one->entries[0].index = list->indices[i];
+		if (ioctl(vcpu_fd, KVM_GET_MSRS, one) == 1)
+			m->entries[m->nmsrs++] = one->entries[0];
 	}
 	r = snapw_add(w, SNAP_SEC_MSRS, index, m,
 		      sizeof(*m) + m->nmsrs * sizeof(struct kvm_msr_entry));
@@ -63,6 +61,7 @@ static int save_msrs(struct snap_writer *w, int vcpu_fd, int kvm_fd, unsigned in
 out:
 	free(list);
 	free(m);
+	free(one);
 	return r;
 }
 

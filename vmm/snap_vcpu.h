@@ -14,12 +14,13 @@ struct snap_vcpu {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	struct kvm_fpu fpu;
-	struct kvm_xsave xsave; /* the legacy 4 KiB area: hosts needing XSAVE2 are refused */
 	struct kvm_xcrs xcrs;
 	struct kvm_lapic_state lapic;
 	struct kvm_vcpu_events events;
 	struct kvm_mp_state mp;
 	struct kvm_debugregs debugregs;
+	/* last: newer kernel headers end it with a flexible array (XSAVE2's larger areas) */
+	struct kvm_xsave xsave; /* the legacy 4 KiB area: hosts needing XSAVE2 are refused */
 };
 
 /* Adds vCPU `index`'s SNAP_SEC_VCPU and SNAP_SEC_MSRS sections. 0 or -errno with a reason. */

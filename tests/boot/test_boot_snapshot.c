@@ -1,0 +1,117 @@
+/* Boot tests of snapshot and restore: a guest captured at a milestone continues exactly where
+ * it was; damaged, foreign, other-version and other-CPU files are refused before anything runs. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tests/boot/app_run.h"
+
+#define SNAP_TIMEOUT_S 120
+
+static void *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert_not_null(f, "no snapshot at %s", path);
+	struct stat st;
+	cr_assert_eq(fstat(fileno(f), &st), 0);
+	void *buf = malloc((size_t)st.st_size + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+	fclose(f);
+	*len = (size_t)st.st_size;
+	return buf;
+}
+
+/* `tinyvmm run -restore dir/name`: status 2, nothing on stdout, stderr holding `why`. */
+static void expect_refused(const char *dir, const char *name, const void *data, size_t len,
+			   const char *why)
+{
+	cr_assert_eq(harness_write_file(dir, name, data, len), 0);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	const char *args[] = {"run", "-restore", path, NULL};
+	struct run_result r;
+	cr_assert_eq(harness_run_tinyvmm(args, NULL, 30, &r), 0);
+	char how[128];
+	cr_assert_eq(r.status, 2, "%s: %s\n%s", name, harness_describe(&r, how, sizeof(how)),
+		     r.err);
+	cr_assert(strstr(r.err, "refused") && strstr(r.err, why), "%s: stderr was:\n%s", name,
+		  r.err);
+	cr_assert_eq(r.out_len, 0, "%s: the guest ran:\n%s", name, r.out);
+	harness_result_free(&r);
+}
+
+Test(boot_snapshot, l4_hello_restored_at_lap_2_goes_on_to_the_same_end)
+{
+	TIER_REQUIRE(TIER_KVM);
+	char dir[256], snap[300];
+	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
+	snprintf(snap, sizeof(snap), "%s/hello.snap", dir);
+	char kick[256], kern[256], s0[256], root[256], mods[1200];
+	app_build_file(kick, sizeof(kick), "guests/l4/kickstart");
+	app_build_file(kern, sizeof(kern), "guests/l4/x86-kernel");
+	app_build_file(s0, sizeof(s0), "guests/l4/sigma0");
+	app_build_file(root, sizeof(root), "guests/l4/roottask");
+	snprintf(mods, sizeof(mods), "%s,%s,%s app=hello count=5 period=1s", kern, s0, root);
+
+	/* the whole run, captured on the way at its second hello line */
+	const char *first_args[] = {"run", "-m",	   "2",	    "-kernel", kick, "-initrd",
+				    mods,  "-snapshot-at", "lap:2", snap,      NULL};
+	struct app_run first;
+	app_run_tinyvmm(&first, first_args, SNAP_TIMEOUT_S);
+	app_expect_status(&first, 0);
+	cr_assert(app_find_report(&first, "app-done", 5), "the captured run did not finish");
+	const char *cut = strstr(first.r.out, "Sleeping. Count 2\n");
+	cr_assert_not_null(cut, "no second hello line:\n%s", first.r.out);
+	const char *rest = cut + strlen("Sleeping. Count 2\n");
+
+	/* the restored run: exactly what the first printed after the capture, the same end */
+	const char *second_args[] = {"run", "-restore", snap, NULL};
+	struct app_run second;
+	app_run_tinyvmm(&second, second_args, SNAP_TIMEOUT_S);
+	app_expect_status(&second, 0);
+	cr_assert_str_eq(second.r.out, rest, "restored output differs:\n%s\n---- stderr:\n%s",
+			 second.r.out, second.r.err);
+	for (unsigned k = 3; k <= 5; k++)
+		cr_assert(app_find_report(&second, "lap", k), "no lap %u after restore", k);
+	cr_assert(app_find_report(&second, "app-done", 5), "no app-done 5 after restore");
+	cr_assert_null(app_find_report(&second, "lap", 2), "lap 2 came again");
+	cr_assert_null(app_find_report(&second, "kernel-up", 0), "the guest booted again");
+	/* the timer goes on at its period: lap 3 to lap 5 is two periods of 1 s */
+	double mean = (app_lap_time(&second, 5) - app_lap_time(&second, 3)) / 2;
+	cr_assert(mean > 0.95 && mean < 1.05, "mean period %.3f s after restore", mean);
+
+	/* the same file, damaged in each way the loader must catch */
+	size_t len;
+	uint8_t *f = slurp(snap, &len);
+	expect_refused(dir, "cut.snap", f, len / 2, "truncated");
+	expect_refused(dir, "nocrc.snap", f, len - 4, "truncated");
+	uint8_t *g = malloc(len);
+	memcpy(g, f, len);
+	g[8]++; /* the version word */
+	expect_refused(dir, "version.snap", g, len, "version");
+	memcpy(g, f, len);
+	g[16] ^= 0x20; /* a letter of the CPU vendor */
+	expect_refused(dir, "cpu.snap", g, len, "another host CPU");
+	memcpy(g, f, len);
+	g[len / 2] ^= 0x01;
+	expect_refused(dir, "crc.snap", g, len, "checksum");
+	free(g);
+	free(f);
+	app_run_done(&first);
+	app_run_done(&second);
+	harness_rmdir(dir);
+}
+
+Test(boot_snapshot, a_file_that_is_no_snapshot_is_refused_without_kvm)
+{
+	char dir[256];
+	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
+	static const char elf[] = "\x7f"
+				  "ELF and then some bytes";
+	expect_refused(dir, "foreign.snap", elf, sizeof(elf), "not a tinyvmm snapshot");
+	expect_refused(dir, "short.snap", "TVMMSN", 6, "truncated");
+	harness_rmdir(dir);
+}
