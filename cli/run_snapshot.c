@@ -52,32 +52,6 @@ void snap_trigger_close(struct snap_trigger *t)
 	t->fd = -1;
 }
 
-/* Through a temporary name, so a reader never sees half a file. 0 or -errno. */
-static int write_file(const char *path, const uint8_t *data, size_t len)
-{
-	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = 0;
-	for (size_t off = 0; off < len && !r;) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno != EINTR)
-			r = -errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	if (close(fd) && !r)
-		r = -errno;
-	if (!r && rename(tmp, path))
-		r = -errno;
-	if (r)
-		unlink(tmp);
-	return r;
-}
-
 void snap_trigger_fire(struct snap_trigger *t)
 {
 	uint64_t v;
@@ -88,7 +62,7 @@ void snap_trigger_fire(struct snap_trigger *t)
 	size_t len = 0;
 	char err[320];
 	int r = vm_snapshot_capture(t->vm, &data, &len, err, sizeof(err));
-	if (!r && (r = write_file(t->path, data, len)))
+	if (!r && (r = vm_snapshot_write(t->path, data, len)))
 		snprintf(err, sizeof(err), "cannot write it: %s", strerror(-r));
 	free(data);
 	vm_resume(t->vm);

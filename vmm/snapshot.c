@@ -2,10 +2,12 @@
 #include "vmm/snapshot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "base/errf.h"
 #include "vmm/cpu_setup.h"
@@ -154,8 +156,9 @@ static int load_devices(const struct snap_reader *r, struct vm *vm, uint64_t del
 	LOAD(fdc_load(&d->fdc, p), "floppy controller");
 	bool had_ata = snap_find(r, SNAP_SEC_DEVICE, SNAP_DEV_ATA, NULL) != NULL;
 	if (had_ata != d->has_ata)
-		return errf(err, errlen, -EINVAL, "the snapshot's VM %s a hard disk; this one %s",
-			    had_ata ? "had" : "had no", d->has_ata ? "has" : "has none");
+		return errf(err, errlen, -EINVAL, "the snapshot's VM %s; this one %s",
+			    had_ata ? "had a hard disk" : "had no hard disk",
+			    d->has_ata ? "has one (-hda)" : "has none (give its -hda)");
 	if (d->has_ata) {
 		SECTION(SNAP_DEV_ATA, ata_state_size(), "IDE");
 		LOAD(ata_load(&d->ata, p), "IDE");
@@ -299,4 +302,30 @@ int vm_snapshot_restore(struct vm *vm, const struct snap_reader *r, char *err, s
 	if (!e)
 		e = load_devices(r, vm, now - r->h.clock_ns, err, errlen);
 	return e;
+}
+
+/* Through a temporary name, so a reader never sees half a file. */
+int vm_snapshot_write(const char *path, const uint8_t *data, size_t len)
+{
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	int r = 0;
+	for (size_t off = 0; off < len && !r;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno != EINTR)
+			r = -errno;
+		else if (n > 0)
+			off += (size_t)n;
+	}
+	if (close(fd) && !r)
+		r = -errno;
+	if (!r && rename(tmp, path))
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
 }

@@ -26,6 +26,10 @@ int vm_snapshot_capture(struct vm *vm, uint8_t **out, size_t *outlen, char *err,
  */
 int vm_snapshot_restore(struct vm *vm, const struct snap_reader *r, char *err, size_t errlen);
 
+/* Writes a captured image to `path` (through path.tmp, renamed: never half a file). 0 or
+ * -errno. On the owner's thread: the vCPU threads' allow-list has no files. */
+int vm_snapshot_write(const char *path, const uint8_t *data, size_t len);
+
 /* The header a VM would be captured with (no clock), to compare a snapshot's config with. */
 void vm_snapshot_config(const struct vm *vm, struct snap_header *h);
 

@@ -105,6 +105,60 @@ Test(boot_snapshot, l4_hello_restored_at_lap_2_goes_on_to_the_same_end)
 	harness_rmdir(dir);
 }
 
+/* Firmware boot from an IDE disk: the BIOS service port, the RTC-driven sleeps of bm and the
+ * IDE channel come back too; the disk must be given again. */
+Test(boot_snapshot, bm_from_its_disk_restored_at_lap_2_goes_on_to_the_same_end)
+{
+	TIER_REQUIRE(TIER_KVM);
+	char dir[256], snap[300], img[256];
+	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
+	snprintf(snap, sizeof(snap), "%s/bm.snap", dir);
+	app_build_file(img, sizeof(img), "images/bm.img");
+	const char *first_args[] = {"run",
+				    "-m",
+				    "4",
+				    "-hda",
+				    img,
+				    "-snapshot",
+				    "-app",
+				    "app=hello count=5 period=1s",
+				    "-snapshot-at",
+				    "lap:2",
+				    snap,
+				    "-screen",
+				    "none",
+				    NULL};
+	struct app_run first;
+	app_run_tinyvmm(&first, first_args, SNAP_TIMEOUT_S);
+	app_expect_status(&first, 0);
+	const char *cut = strstr(first.r.out, "Sleeping. Count 2\n");
+	cr_assert_not_null(cut, "no second hello line:\n%s", first.r.out);
+	const char *rest = cut + strlen("Sleeping. Count 2\n");
+
+	const char *second_args[] = {"run",	  "-restore", snap,   "-hda", img,
+				     "-snapshot", "-screen",  "none", NULL};
+	struct app_run second;
+	app_run_tinyvmm(&second, second_args, SNAP_TIMEOUT_S);
+	app_expect_status(&second, 0);
+	cr_assert_str_eq(second.r.out, rest, "restored output differs:\n%s\n---- stderr:\n%s",
+			 second.r.out, second.r.err);
+	cr_assert(app_find_report(&second, "app-done", 5), "no app-done 5 after restore");
+	double mean = (app_lap_time(&second, 5) - app_lap_time(&second, 3)) / 2;
+	cr_assert(mean > 0.95 && mean < 1.05, "mean period %.3f s after restore", mean);
+
+	/* without its disk the VM is not the one captured: refused before it runs */
+	const char *nodisk[] = {"run", "-restore", snap, NULL};
+	struct run_result r;
+	cr_assert_eq(harness_run_tinyvmm(nodisk, NULL, 30, &r), 0);
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert(strstr(r.err, "had a hard disk"), "%s", r.err);
+	cr_assert_eq(r.out_len, 0);
+	harness_result_free(&r);
+	app_run_done(&first);
+	app_run_done(&second);
+	harness_rmdir(dir);
+}
+
 Test(boot_snapshot, a_file_that_is_no_snapshot_is_refused_without_kvm)
 {
 	char dir[256];
