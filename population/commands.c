@@ -139,11 +139,11 @@ static int snapshot(struct pop *p, int argc, char **argv, struct control_reply *
 	}
 	struct pop_guest *g = pop_find(p, argv[1]);
 	if (!g) {
-		snprintf(err, errlen, "snapshot: %.64s: no such guest", argv[1]);
+		snprintf(err, errlen, "%.64s: no such guest", argv[1]);
 		return -1;
 	}
 	if (!g->vm || (g->state != GUEST_RUNNING && g->state != GUEST_PAUSED)) {
-		snprintf(err, errlen, "snapshot: %s: not running (%s)", g->name,
+		snprintf(err, errlen, "%s: not running (%s)", g->name,
 			 guest_state_name(g->state));
 		return -1;
 	}
@@ -157,7 +157,7 @@ static int snapshot(struct pop *p, int argc, char **argv, struct control_reply *
 	if (g->state == GUEST_RUNNING)
 		vm_resume(g->vm); /* a guest paused by the user stays paused */
 	if (r) {
-		snprintf(err, errlen, "snapshot: %s: %s", g->name, why);
+		snprintf(err, errlen, "%s: %s", g->name, why);
 		return -1;
 	}
 	control_reply_printf(out, "%s: %zu bytes in %s\n", g->name, len, argv[2]);
