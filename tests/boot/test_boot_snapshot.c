@@ -1,12 +1,15 @@
 /* Boot tests of snapshot and restore: a guest captured at a milestone continues exactly where
  * it was; damaged, foreign, other-version and other-CPU files are refused before anything runs. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "tests/boot/app_run.h"
+#include "tests/boot/pop_run.h"
 
 #define SNAP_TIMEOUT_S 120
 
@@ -155,6 +158,68 @@ Test(boot_snapshot, bm_from_its_disk_restored_at_lap_2_goes_on_to_the_same_end)
 	cr_assert_eq(r.out_len, 0);
 	harness_result_free(&r);
 	app_run_done(&first);
+	app_run_done(&second);
+	harness_rmdir(dir);
+}
+
+/* `tinyvmm snapshot POP GUEST FILE` while the population runs: the guest goes on in the
+ * population, and the file restores into a run that prints the same remaining lines. */
+Test(boot_snapshot, a_population_guest_captured_over_the_socket_restores)
+{
+	TIER_REQUIRE(TIER_KVM);
+	char dir[PATH_MAX], snap[PATH_MAX + 16], logpath[PATH_MAX + 16], name[32];
+	char kick[256], kern[256], s0[256], root[256], mods[900];
+	app_build_file(kick, sizeof(kick), "guests/l4/kickstart");
+	app_build_file(kern, sizeof(kern), "guests/l4/x86-kernel");
+	app_build_file(s0, sizeof(s0), "guests/l4/sigma0");
+	app_build_file(root, sizeof(root), "guests/l4/roottask");
+	snprintf(mods, sizeof(mods), "%s,%s,%s", kern, s0, root);
+	pop_control_dir(dir, sizeof(dir));
+	snprintf(snap, sizeof(snap), "%s/guest.snap", dir);
+	snprintf(logpath, sizeof(logpath), "%s/l4_1.log", dir);
+	snprintf(name, sizeof(name), "snap%ld", (long)getpid());
+	struct bg_run b = {.args = {"pop", "-t", "l4", "-i", kick, "--initrd", mods, "--app",
+				    "hello count=6 period=1s", "-n", "1", "--name", name, "--logs",
+				    dir, NULL},
+			   .timeout_s = SNAP_TIMEOUT_S};
+	bg_start(&b);
+	(void)pop_wait_listed(&b, name);
+	struct listed_guest g = {0};
+	for (int i = 0; i < 200 && g.laps < 2; i++) {
+		pop_list_guest(name, "l4_1", &g);
+		if (g.laps < 2)
+			sleep_ms(50);
+	}
+	cr_assert_geq(g.laps, 2, "the guest did not get to lap 2");
+	struct run_result r;
+	const char *take[] = {"snapshot", name, "l4_1", snap, NULL};
+	pop_tinyvmm(&r, take);
+	pop_expect_status(&r, 0);
+	cr_expect(strstr(r.out, "l4_1: ") && strstr(r.out, "bytes in"), "%s", r.out);
+	harness_result_free(&r);
+	const char *nosuch[] = {"snapshot", name, "l4_9", snap, NULL};
+	pop_tinyvmm(&r, nosuch);
+	pop_expect_status(&r, 2);
+	cr_expect(strstr(r.err, "l4_9: no such guest"), "%s", r.err);
+	harness_result_free(&r);
+	bg_join(&b);
+	pop_expect_status(&b.r, 0);
+	char *whole = pop_slurp(logpath);
+	cr_assert(strstr(whole, "Sleeping. Count 6\n"),
+		  "the population's guest did not finish:\n%s", whole);
+
+	/* the restored run prints what the guest printed after the capture */
+	const char *again[] = {"run", "-restore", snap, NULL};
+	struct app_run second;
+	app_run_tinyvmm(&second, again, SNAP_TIMEOUT_S);
+	app_expect_status(&second, 0);
+	cr_assert(second.r.out_len > 0, "nothing after the restore");
+	size_t wl = strlen(whole);
+	cr_assert(second.r.out_len <= wl && !strcmp(whole + wl - second.r.out_len, second.r.out),
+		  "restored output is no tail of the guest's log:\n%s\n---- log:\n%s", second.r.out,
+		  whole);
+	cr_assert(app_find_report(&second, "app-done", 6), "no app-done 6 after restore");
+	free(whole);
 	app_run_done(&second);
 	harness_rmdir(dir);
 }
