@@ -224,6 +224,65 @@ Test(boot_snapshot, a_population_guest_captured_over_the_socket_restores)
 	harness_rmdir(dir);
 }
 
+/* A NASM guest counting timer interrupts (tests/guests/timer_laps.inc): captured at lap:2
+ * (its second LAP report) and restored, it counts on at the same rate to the same end. `timer` is
+ * the user-space PIT
+ * ("pit_laps") or the RTC periodic interrupt ("rtc_laps"); `pit` the PIT model. */
+static void ticks_restore(const char *guest, const char *app, const char *pit)
+{
+	char dir[256], snap[300], path[512];
+	cr_assert_eq(harness_tempdir(dir, sizeof(dir)), 0);
+	snprintf(snap, sizeof(snap), "%s/ticks.snap", dir);
+	cr_assert_eq(harness_guest_path(path, sizeof(path), guest), 0, "%s was not built", guest);
+	const char *first_args[] = {"run", "-kernel",	   path,    "-app", app, "-pit",
+				    pit,   "-snapshot-at", "lap:2", snap,   NULL};
+	struct app_run first;
+	app_run_tinyvmm(&first, first_args, SNAP_TIMEOUT_S);
+	cr_assert(app_find_report(&first, "app-done", 6), "%s did not finish:\n%s", guest,
+		  first.r.err);
+	const char *second_args[] = {"run", "-restore", snap, NULL};
+	struct app_run second;
+	app_run_tinyvmm(&second, second_args, SNAP_TIMEOUT_S);
+	app_expect_status(&second, first.r.status);
+	size_t fl = first.r.out_len;
+	cr_assert(second.r.out_len <= fl &&
+		      !strcmp(first.r.out + fl - second.r.out_len, second.r.out),
+		  "restored output is no tail of the first run's:\n%s", second.r.out);
+	/* these guests number laps from 0: lap:2, their second LAP report, is lap 1 */
+	cr_assert_null(app_find_report(&second, "lap", 1), "lap 1 came again");
+	cr_assert_null(app_find_report(&second, "kernel-up", 0), "the guest booted again");
+	for (unsigned k = 2; k <= 6; k++)
+		cr_assert(app_find_report(&second, "lap", k), "no lap %u after restore", k);
+	cr_assert(app_find_report(&second, "app-done", 6), "no app-done 6 after restore:\n%s",
+		  second.r.err);
+	/* half a second a lap (50 ticks of 100 Hz, 64 of 128 Hz), as before the capture */
+	double before = (app_lap_time(&first, 6) - app_lap_time(&first, 3)) / 3;
+	double after = (app_lap_time(&second, 6) - app_lap_time(&second, 3)) / 3;
+	cr_assert(after > before * 0.9 && after < before * 1.1,
+		  "a lap took %.3f s after restore, %.3f s in the first run", after, before);
+	app_run_done(&first);
+	app_run_done(&second);
+	harness_rmdir(dir);
+}
+
+Test(boot_snapshot, pit_ticks_count_on_after_restore)
+{
+	TIER_REQUIRE(TIER_KVM);
+	ticks_restore("pit_laps", "div=11932 ticks=50 laps=6", "user");
+}
+
+Test(boot_snapshot, kernel_pit_ticks_count_on_after_restore)
+{
+	TIER_REQUIRE(TIER_KVM);
+	ticks_restore("pit_laps", "div=11932 ticks=50 laps=6", "kvm");
+}
+
+Test(boot_snapshot, rtc_ticks_count_on_after_restore)
+{
+	TIER_REQUIRE(TIER_KVM);
+	ticks_restore("rtc_laps", "rate=9 ticks=64 laps=6", "user");
+}
+
 Test(boot_snapshot, a_file_that_is_no_snapshot_is_refused_without_kvm)
 {
 	char dir[256];
