@@ -143,8 +143,7 @@ static int snapshot(struct pop *p, int argc, char **argv, struct control_reply *
 		return -1;
 	}
 	if (!g->vm || (g->state != GUEST_RUNNING && g->state != GUEST_PAUSED)) {
-		snprintf(err, errlen, "%s: not running (%s)", g->name,
-			 guest_state_name(g->state));
+		snprintf(err, errlen, "%s: not running (%s)", g->name, guest_state_name(g->state));
 		return -1;
 	}
 	uint8_t *data = NULL;
