@@ -154,6 +154,18 @@ static int report_end(const char *name, const struct vm_result *res)
 	}
 }
 
+/* The capture comes late in the run: a directory it cannot write to is said at once. 0 or -1
+ * with errno set. */
+static int snap_dir_writable(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return -1;
+	int r = access(dirname(copy), W_OK);
+	free(copy);
+	return r;
+}
+
 /* One boot of the guest; *result says how it ended. Returns an exit status on setup failure, else
  * -1. */
 /* Guests that write only to the text screen (small kernels, loaders) are seen this way. */
@@ -306,6 +318,11 @@ int run_cmd(int argc, char **argv)
 		cfg.report = report_log_sink(&rlog);
 	}
 	struct snap_trigger trig = {.fd = -1};
+	if (o.snap_file && snap_dir_writable(o.snap_file)) {
+		fprintf(stderr, "tinyvmm: -snapshot-at: %s: its directory is not writable: %s\n",
+			o.snap_file, strerror(errno));
+		goto out_report;
+	}
 	if (o.snap_file) {
 		int e =
 		    snap_trigger_open(&trig, o.snap_event, o.snap_nth, o.snap_file, &cfg.report);
