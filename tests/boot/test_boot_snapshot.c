@@ -108,8 +108,9 @@ Test(boot_snapshot, l4_hello_restored_at_lap_2_goes_on_to_the_same_end)
 	harness_rmdir(dir);
 }
 
-/* Firmware boot from an IDE disk: the BIOS service port, the RTC-driven sleeps of bm and the
- * IDE channel come back too; the disk must be given again. */
+/* Firmware boot from an IDE disk with two vCPUs (bm starts the AP through INIT/SIPI): the
+ * BIOS service port, the RTC-driven sleeps of bm, the IDE channel and every vCPU come back;
+ * the disk must be given again. */
 Test(boot_snapshot, bm_from_its_disk_restored_at_lap_2_goes_on_to_the_same_end)
 {
 	TIER_REQUIRE(TIER_KVM);
@@ -123,6 +124,8 @@ Test(boot_snapshot, bm_from_its_disk_restored_at_lap_2_goes_on_to_the_same_end)
 				    "-hda",
 				    img,
 				    "-snapshot",
+				    "-smp",
+				    "2",
 				    "-app",
 				    "app=hello count=5 period=1s",
 				    "-snapshot-at",
