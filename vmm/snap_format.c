@@ -110,7 +110,9 @@ void *snapw_section(struct snap_writer *w, uint32_t id, uint32_t index, uint64_t
 {
 	if (w->nsections >= SNAP_MAX_SECTIONS && !w->err)
 		w->err = -E2BIG;
-	if (len > UINT64_MAX - 16 || !reserve(w, SECTION_HDR + padded(len)))
+	if (len > SIZE_MAX / 4 && !w->err)
+		w->err = -EOVERFLOW; /* no buffer holds it, and its padding would wrap */
+	if (!reserve(w, SECTION_HDR + padded(len)))
 		return NULL;
 	uint8_t *p = w->buf + w->len;
 	put32(p, id);

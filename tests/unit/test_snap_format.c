@@ -1,5 +1,6 @@
 /* Unit tests of the snapshot file format: round trip, and every refusal the loader must make. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,4 +144,17 @@ Test(snap_format, damage_and_trailing_bytes_are_refused)
 Test(snap_format, crc32_is_the_ieee_one)
 {
 	cr_assert_eq(snap_crc32(0, "123456789", 9), 0xCBF43926u);
+}
+
+Test(snap_format, a_section_no_buffer_can_hold_fails_the_writer_once)
+{
+	struct snap_writer w;
+	snapw_init(&w);
+	cr_assert_null(snapw_section(&w, SNAP_SEC_RAM, 0, UINT64_MAX - 3));
+	cr_assert_eq(w.err, -EOVERFLOW);
+	cr_assert_null(snapw_section(&w, SNAP_SEC_VCPU, 0, 8), "later sections fail too");
+	uint8_t *f;
+	size_t len;
+	struct snap_header h = {0};
+	cr_assert_eq(snapw_finish(&w, &h, &f, &len), -EOVERFLOW);
 }
