@@ -1,4 +1,4 @@
-/* The control clients: list populations and their guests, stop, pause or resume them. */
+/* The control clients: list populations and their guests, stop, pause, resume or snapshot them. */
 #include "cli/ctl_cmd.h"
 
 #include <errno.h>
@@ -146,4 +146,36 @@ int ctl_cmd(const char *verb, int argc, char **argv)
 			 : call(verb, argv[0], path, req);
 	free(req);
 	return status;
+}
+
+int snapshot_cmd(int argc, char **argv)
+{
+	if (argc != 3) {
+		bool help = argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"));
+		fprintf(
+		    help ? stdout : stderr,
+		    "Usage: tinyvmm snapshot POP GUEST FILE\n"
+		    "Captures guest GUEST (a name or UUID) of population POP into FILE, which\n"
+		    "`tinyvmm run -restore FILE` continues. The guest pauses for the capture.\n");
+		return help ? TVMM_EXIT_OK : TVMM_EXIT_USAGE;
+	}
+	/* the population writes the file, maybe from another directory: an absolute path */
+	char cwd[4096], path[8192], req[8400];
+	if (argv[2][0] == '/') {
+		snprintf(path, sizeof(path), "%s", argv[2]);
+	} else if (getcwd(cwd, sizeof(cwd))) {
+		snprintf(path, sizeof(path), "%s/%s", cwd, argv[2]);
+	} else {
+		fprintf(stderr, "tinyvmm snapshot: current directory: %s\n", strerror(errno));
+		return TVMM_EXIT_USAGE;
+	}
+	if (!argv[1][0] || strpbrk(argv[1], " \t\r\n") || strpbrk(path, " \t\r\n")) {
+		fprintf(stderr, "tinyvmm snapshot: guest names and paths must not hold blanks\n");
+		return TVMM_EXIT_USAGE;
+	}
+	char pop[256];
+	if (ctl_find_pop("snapshot", argv[0], pop, sizeof(pop)))
+		return TVMM_EXIT_USAGE;
+	snprintf(req, sizeof(req), "snapshot %s %s", argv[1], path);
+	return call("snapshot", argv[0], pop, req);
 }

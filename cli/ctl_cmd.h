@@ -9,6 +9,8 @@ int list_cmd(int argc, char **argv);
 
 /* verb is "stop", "pause" or "resume"; argv after it: POP [GUEST...]. */
 int ctl_cmd(const char *verb, int argc, char **argv);
+/* `tinyvmm snapshot POP GUEST FILE`: one guest captured by its population. */
+int snapshot_cmd(int argc, char **argv);
 
 /*
  * The control socket path of population `name` into `path`; -1 when none is running by that

@@ -32,6 +32,8 @@ static void usage(FILE *out)
 	    "                 a population's live figures per guest type, like top\n"
 	    "  stop|pause|resume POP [GUEST...]\n"
 	    "                 stop, pause or resume a population or some of its guests\n"
+	    "  snapshot POP GUEST FILE\n"
+	    "                 capture one guest of a population (tinyvmm run -restore FILE)\n"
 	    "  cluster submit|status|merge ...\n"
 	    "                 one population over the hosts of a Slurm cluster (tinyvmm cluster\n"
 	    "                 --help)\n"
@@ -101,6 +103,8 @@ int main(int argc, char **argv)
 		return list_cmd(argc - 2, argv + 2);
 	if (!strcmp(cmd, "stop") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume"))
 		return ctl_cmd(cmd, argc - 2, argv + 2);
+	if (!strcmp(cmd, "snapshot"))
+		return snapshot_cmd(argc - 2, argv + 2);
 	fprintf(stderr, "tinyvmm: unknown command '%s' (see tinyvmm --help)\n", cmd);
 	return TVMM_EXIT_USAGE;
 }

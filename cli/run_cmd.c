@@ -15,6 +15,7 @@
 #include "cli/exit_status.h"
 #include "cli/report_log.h"
 #include "cli/run_opts.h"
+#include "cli/run_snapshot.h"
 #include "cli/run_watch.h"
 #include "cli/stdin_pump.h"
 #include "devices/disk.h"
@@ -24,6 +25,7 @@
 #include "vmm/kvm_host.h"
 #include "vmm/platform/vga_text.h"
 #include "vmm/seccomp.h"
+#include "vmm/snapshot.h"
 #include "vmm/timer_service.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
@@ -152,6 +154,18 @@ static int report_end(const char *name, const struct vm_result *res)
 	}
 }
 
+/* The capture comes late in the run: a directory it cannot write to is said at once. 0 or -1
+ * with errno set. */
+static int snap_dir_writable(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return -1;
+	int r = access(dirname(copy), W_OK);
+	free(copy);
+	return r;
+}
+
 /* One boot of the guest; *result says how it ended. Returns an exit status on setup failure, else
  * -1. */
 /* Guests that write only to the text screen (small kernels, loaders) are seen this way. */
@@ -196,7 +210,8 @@ static int load_guest(struct vm *vm, const struct boot_request *req, const struc
 static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		     const struct vm_config *cfg, const struct run_files *files,
 		     const struct boot_request *req, const struct run_opts *o,
-		     struct run_watch *watch, struct vm_result *result)
+		     const struct snap_file *restore, struct run_watch *watch,
+		     struct vm_result *result)
 {
 	char err[320];
 	struct vm *vm = NULL;
@@ -205,11 +220,22 @@ static int boot_once(const struct kvm_host *kvm, struct timer_service *ts,
 		fprintf(stderr, "tinyvmm: vm '%s': %s\n", cfg->name, err);
 		return r == -EINVAL ? TVMM_EXIT_USAGE : TVMM_EXIT_HOST;
 	}
-	int status = load_guest(vm, req, o, files->no_boot_media);
+	int status;
+	if (restore) {
+		status = -1;
+		if (vm_snapshot_restore(vm, &restore->r, err, sizeof(err))) {
+			fprintf(stderr, "tinyvmm: -restore %s: %s\n", o->restore, err);
+			status = TVMM_EXIT_USAGE;
+		}
+	} else {
+		status = load_guest(vm, req, o, files->no_boot_media);
+	}
 	if (status >= 0) {
 		vm_destroy(vm);
 		return status;
 	}
+	if (watch->snap)
+		watch->snap->vm = vm; /* before its vCPUs start: no report can come sooner */
 	struct stdin_pump pump = {0};
 	if (o->serial == SERIAL_STDIO && isatty(STDIN_FILENO))
 		(void)stdin_pump_start(&pump, STDIN_FILENO, vm_com1(vm));
@@ -241,11 +267,27 @@ int run_cmd(int argc, char **argv)
 		run_opts_usage();
 		return TVMM_EXIT_OK;
 	}
+	/* a snapshot is checked whole before anything starts: refused means exit 2 */
+	struct snap_file snap = {0};
+	if (o.restore) {
+		if (snap_file_read(&snap, o.restore))
+			return TVMM_EXIT_USAGE;
+		o.ram_bytes = snap.r.h.ram_bytes;
+		o.smp = snap.r.h.ncpus;
+		o.pit = snap.r.h.pit == VM_PIT_KERNEL ? VM_PIT_KERNEL : VM_PIT_USER;
+		if (o.smp == 0 || o.smp > VM_MAX_VCPUS) {
+			fprintf(stderr, "tinyvmm: -restore %s: refused: %u vCPUs\n", o.restore,
+				o.smp);
+			snap_file_close(&snap);
+			return TVMM_EXIT_USAGE;
+		}
+	}
 	/* RAM is reserved lazily (MAP_NORESERVE), so -m may exceed the host's RAM, as in QEMU;
 	 * only sizes no guest could use are refused. */
 	if (o.ram_bytes < RUN_MIN_RAM || o.ram_bytes > RUN_MAX_RAM) {
 		fprintf(stderr, "tinyvmm run: -m: %llu KiB is outside 1 MiB .. 1 TiB\n",
 			(unsigned long long)(o.ram_bytes >> 10));
+		snap_file_close(&snap);
 		return TVMM_EXIT_USAGE;
 	}
 
@@ -275,6 +317,20 @@ int run_cmd(int argc, char **argv)
 		}
 		cfg.report = report_log_sink(&rlog);
 	}
+	struct snap_trigger trig = {.fd = -1};
+	if (o.snap_file && snap_dir_writable(o.snap_file)) {
+		fprintf(stderr, "tinyvmm: -snapshot-at: %s: its directory is not writable: %s\n",
+			o.snap_file, strerror(errno));
+		goto out_report;
+	}
+	if (o.snap_file) {
+		int e =
+		    snap_trigger_open(&trig, o.snap_event, o.snap_nth, o.snap_file, &cfg.report);
+		if (e) {
+			fprintf(stderr, "tinyvmm: -snapshot-at: %s\n", strerror(-e));
+			goto out_report;
+		}
+	}
 
 	struct kvm_host kvm;
 	const char *why = "";
@@ -282,13 +338,16 @@ int run_cmd(int argc, char **argv)
 		fprintf(stderr, "tinyvmm: %s\n", why);
 		goto out_report;
 	}
-	const char *image = o.kernel ? o.kernel : o.boot == 'a' ? o.fda : o.hda;
+	const char *image = o.restore	    ? o.restore
+			    : o.kernel	    ? o.kernel
+			    : o.boot == 'a' ? o.fda
+					    : o.hda;
 	char *kpath = strdup(image);
 	cfg.name = o.name ? o.name : (kpath ? basename(kpath) : "vm");
 
 	struct timer_service ts;
 	/* before any thread starts: every thread inherits SIGINT/SIGTERM blocked */
-	struct run_watch watch = {.sig_fd = -1};
+	struct run_watch watch = {.sig_fd = -1, .snap = o.snap_file ? &trig : NULL};
 	struct sandbox *sandbox = calloc(1, sizeof(*sandbox));
 	char serr[256] = "";
 	int r = sandbox ? sandbox_init(sandbox, serr, sizeof(serr)) : -ENOMEM;
@@ -299,7 +358,7 @@ int run_cmd(int argc, char **argv)
 	if (!r)
 		r = vcpu_signal_setup();
 	if (!r)
-		r = timer_service_start_confined(&ts, sandbox);
+		r = timer_service_start_at(&ts, sandbox, o.restore ? snap.r.h.clock_ns : 0);
 	bool timers = !r;
 	/* this thread keeps to the manager's allow-list from the first VM on */
 	if (!r)
@@ -316,12 +375,21 @@ int run_cmd(int argc, char **argv)
 	}
 	for (;;) {
 		struct vm_result res;
-		status = boot_once(&kvm, &ts, &cfg, &files, &req, &o, &watch, &res);
+		status = boot_once(&kvm, &ts, &cfg, &files, &req, &o, o.restore ? &snap : NULL,
+				   &watch, &res);
 		if (status >= 0)
 			break;
-		if (res.end == VM_END_RESET && !o.no_reboot && !watch.stopped_by)
+		/* a restored guest has nothing to reboot from unless it booted from a disk */
+		bool reboot = !o.restore || snap.r.h.boot == SNAP_BOOT_FIRMWARE;
+		if (res.end == VM_END_RESET && !o.no_reboot && !watch.stopped_by && reboot) {
+			if (o.restore)
+				snap_file_close(&snap);
+			o.restore = NULL;
 			continue;
+		}
 		status = report_end(cfg.name, &res);
+		if (trig.failed && status == TVMM_EXIT_OK)
+			status = TVMM_EXIT_HOST;
 		break;
 	}
 	timer_service_stop(&ts);
@@ -333,6 +401,7 @@ out_watch:
 	free(kpath);
 	kvm_host_close(&kvm);
 out_report:
+	snap_trigger_close(&trig);
 	report_log_close(&rlog);
 out_serial:
 	if (serial.open) {
@@ -346,5 +415,6 @@ out_serial:
 	}
 out_files:
 	release_files(&files);
+	snap_file_close(&snap);
 	return status;
 }

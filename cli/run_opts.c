@@ -9,6 +9,7 @@
 #include "base/errf.h"
 #include "base/parse.h"
 #include "abi/report_abi.h"
+#include "devices/report.h"
 
 /* "-opt" and "--opt" are the same option, as in QEMU. */
 static const char *opt_name(const char *a)
@@ -21,6 +22,7 @@ static const char *opt_name(const char *a)
 void run_opts_usage(void)
 {
 	printf("Usage: tinyvmm run -kernel FILE [options]\n"
+	       "       tinyvmm run -restore SNAPSHOT [options]\n"
 	       "       tinyvmm run -fda FLOPPY | -hda DISK [options]\n"
 	       "\n"
 	       "Boots one guest and runs it until it exits: directly from a kernel file, or\n"
@@ -60,6 +62,12 @@ void run_opts_usage(void)
 	       "  -pit user|kvm       8254 PIT model: user space (default) or KVM's in-kernel one\n"
 	       "  -load-addr ADDR     treat -kernel as a flat 64-bit image loaded and entered at "
 	       "ADDR\n"
+	       "  -snapshot-at MILESTONE[:N] FILE  capture the whole VM into FILE when the\n"
+	       "                      guest reports MILESTONE (kernel-up, app-start, lap,\n"
+	       "                      app-done; the Nth one), then go on running\n"
+	       "  -restore FILE       continue the VM captured in FILE (its RAM, vCPUs and PIT;\n"
+	       "                      give the same disks); a damaged, foreign, other-version\n"
+	       "                      or other-CPU file is refused with status 2\n"
 	       "  -h, --help          this text\n"
 	       "\n"
 	       "Exit status: the guest's isa-debug-exit status ((v << 1) | 1, port 0xf4) when it\n"
@@ -68,6 +76,28 @@ void run_opts_usage(void)
 	       "error, failed entry); 2 for bad usage or input, including a missing /dev/kvm;\n"
 	       "6 when the host failed (out of memory); 8 when firmware boot found no bootable\n"
 	       "disk.\n");
+}
+
+/* "lap", "app-start:1", "lap:3": an event report_event_name knows, and which of its reports. */
+static int parse_milestone(struct run_opts *o, const char *v, char *err, size_t errlen)
+{
+	const char *colon = strchr(v, ':');
+	size_t len = colon ? (size_t)(colon - v) : strlen(v);
+	uint64_t nth = 1;
+	if (colon && (parse_u64(colon + 1, UINT32_MAX, &nth) || nth == 0))
+		return errf(err, errlen, -EINVAL, "-snapshot-at '%s': expected NAME or NAME:N", v);
+	for (unsigned e = 1; e < REPORT_EVENT_SLOTS; e++) {
+		char buf[32];
+		const char *n = report_event_name(e, buf, sizeof(buf));
+		if (strlen(n) == len && !strncmp(n, v, len) && strncmp(n, "event-", 6)) {
+			o->snap_event = e;
+			o->snap_nth = (unsigned)nth;
+			return 0;
+		}
+	}
+	return errf(
+	    err, errlen, -EINVAL,
+	    "-snapshot-at '%s': no such milestone (kernel-up, app-start, lap, app-done, ...)", v);
 }
 
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
@@ -99,10 +129,20 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			o->exit_stats = true;
 			continue;
 		}
+		if (!strcmp(name, "snapshot-at")) {
+			if (i + 2 >= argc)
+				return errf(err, errlen, -EINVAL,
+					    "-snapshot-at needs a milestone and a file");
+			if (parse_milestone(o, argv[i + 1], err, errlen))
+				return -EINVAL;
+			o->snap_file = argv[i + 2];
+			i += 2;
+			continue;
+		}
 		static const char *const with_value[] = {
 		    "m",      "kernel", "initrd", "append",    "name",	 "uuid",
 		    "serial", "smp",	"pit",	  "load-addr", "screen", "fda",
-		    "hda",    "hdb",	"boot",	  "report",    "app"};
+		    "hda",    "hdb",	"boot",	  "report",    "app",	 "restore"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(name, with_value[k]);
@@ -120,6 +160,8 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 					    "-m '%s': expected a size such as 64, 512K, "
 					    "16M or 2G",
 					    v);
+		} else if (!strcmp(name, "restore")) {
+			o->restore = v;
 		} else if (!strcmp(name, "kernel")) {
 			o->kernel = v;
 		} else if (!strcmp(name, "fda")) {
@@ -201,6 +243,16 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 					    v);
 			o->load_addr = n;
 		}
+	}
+	if (o->restore && (o->kernel || o->snap_file))
+		return errf(err, errlen, -EINVAL,
+			    "-restore continues a captured guest: no -kernel or -snapshot-at");
+	if (o->restore) {
+		/* RAM, vCPUs and the PIT come from the file; disks only as given, for a
+		 * firmware-booted guest that resets */
+		if (!o->boot)
+			o->boot = o->fda ? 'a' : 'c';
+		return 0;
 	}
 	if (!o->kernel && !o->fda && !o->hda)
 		return errf(err, errlen, -EINVAL,

@@ -38,6 +38,11 @@ struct run_opts {
 	const char *app;    /* app command line offered to the guest on the report port */
 	enum vm_pit_kind pit;
 	uint64_t load_addr; /* flat 64-bit image, 0 = not flat */
+	/* -snapshot-at MILESTONE[:N] FILE: capture at the Nth report of that event (N >= 1) */
+	unsigned snap_event;
+	unsigned snap_nth;
+	const char *snap_file;
+	const char *restore; /* -restore FILE: continue a captured VM instead of booting */
 	bool help;
 };
 

@@ -2,6 +2,8 @@
  * live. */
 #include "cli/run_watch.h"
 
+#include "cli/run_snapshot.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -81,15 +83,18 @@ void run_watch_vm(struct run_watch *w, struct vm *vm, bool live, struct vm_resul
 	} else {
 		struct vm_end_notify n = {.ended = ended, .ctx = &end_fd};
 		(void)vm_start(vm, &n); /* a vCPU that cannot start ends the VM: still notified */
-		struct pollfd p[2] = {{.fd = end_fd, .events = POLLIN},
-				      {.fd = w->sig_fd, .events = POLLIN}};
+		struct pollfd p[3] = {{.fd = end_fd, .events = POLLIN},
+				      {.fd = w->sig_fd, .events = POLLIN},
+				      {.fd = w->snap ? w->snap->fd : -1, .events = POLLIN}};
 		for (;;) {
-			int r = poll(p, 2, live ? LIVE_POLL_MS : -1);
+			int r = poll(p, 3, live ? LIVE_POLL_MS : -1);
 			if (r < 0 && errno != EINTR)
 				break; /* cannot happen with valid descriptors; vm_wait still joins
 					*/
 			if (p[1].revents & POLLIN)
 				on_signal(w, vm);
+			if (p[2].revents & POLLIN)
+				snap_trigger_fire(w->snap);
 			if (live)
 				follow(&screen, vm);
 			if (p[0].revents & POLLIN)

@@ -6,9 +6,12 @@
 
 #include "vmm/vm.h"
 
+struct snap_trigger;
+
 struct run_watch {
-	int sig_fd;	/* SIGINT and SIGTERM, blocked in every thread and read here */
-	int stopped_by; /* the signal that stopped the VM, 0 if none did */
+	int sig_fd;		   /* SIGINT and SIGTERM, blocked in every thread and read here */
+	int stopped_by;		   /* the signal that stopped the VM, 0 if none did */
+	struct snap_trigger *snap; /* -snapshot-at: captured on this thread when it fires */
 };
 
 /*

@@ -2,6 +2,7 @@
 #include "devices/acpi_pm.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #define NS_PER_S     1000000000ULL
@@ -239,4 +240,39 @@ void acpi_pm_destroy(struct acpi_pm *pm)
 	/* not under the lock: detach waits for a fire, which takes it */
 	pm->timers->detach(pm->timers, &pm->timer);
 	pthread_mutex_destroy(&pm->lock);
+}
+
+/* The state starts at `timer_armed`: the lock, wiring and timer before it stay this VM's. */
+size_t acpi_pm_state_size(void)
+{
+	return sizeof(struct acpi_pm) - offsetof(struct acpi_pm, timer_armed);
+}
+
+void acpi_pm_save(struct acpi_pm *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->timer_armed, acpi_pm_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int acpi_pm_load(struct acpi_pm *d, const void *in, uint64_t delta_ns)
+{
+	struct timer_base *tb = d->timers;
+	pthread_mutex_lock(&d->lock);
+	tb->cancel(tb, &d->timer);
+	memcpy(&d->timer_armed, in, acpi_pm_state_size());
+	snap_fix_bool(&d->timer_armed);
+	snap_fix_bool(&d->sci_level);
+	d->timer_deadline += delta_ns;
+	d->start_ns += delta_ns;
+	/* the clock arithmetic's invariants: the timer started in the past, and no carry is
+	 * counted before it happens (a later one would wrap the next deadline) */
+	uint64_t now = timer_now(tb);
+	bool bad = d->start_ns > now || d->carries > ticks_at(d, now) / CARRY_TICKS;
+	if (bad)
+		d->timer_armed = false;
+	else if (d->timer_armed)
+		tb->arm(tb, &d->timer, d->timer_deadline);
+	pthread_mutex_unlock(&d->lock);
+	return bad ? -EINVAL : 0;
 }

@@ -96,4 +96,14 @@ void acpi_pm_press_power_button(struct acpi_pm *pm);
 
 extern const struct io_ops acpi_pm_io_ops; /* `dev` is the struct acpi_pm */
 
+/*
+ * Snapshot: the PM timer origin, PM1 status, enable and control -- the struct from `timer_armed`
+ * on, which holds no pointer -- as acpi_pm_state_size() bytes, its times on the timer_base clock as
+ * they were at capture. Load replaces the state of an initialised device, moves every time by
+ * `delta_ns` (the clock now minus the clock at capture) and re-arms its timer. 0 or -errno.
+ */
+size_t acpi_pm_state_size(void);
+void acpi_pm_save(struct acpi_pm *d, void *out);
+int acpi_pm_load(struct acpi_pm *d, const void *in, uint64_t delta_ns);
+
 #endif

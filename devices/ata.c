@@ -2,6 +2,7 @@
 #include "devices/ata.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -796,4 +797,42 @@ void ata_reset(struct ata *a)
 	pthread_mutex_lock(&a->lock);
 	power_on(a);
 	pthread_mutex_unlock(&a->lock);
+}
+
+/* The state starts at `drive`; its disk pointers are this VM's, never saved. */
+size_t ata_state_size(void)
+{
+	return sizeof(struct ata) - offsetof(struct ata, drive);
+}
+
+void ata_save(struct ata *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, d->drive, ata_state_size());
+	pthread_mutex_unlock(&d->lock);
+	/* a present drive is marked by a non-NULL pointer; (void *)1 says "present", no address */
+	struct ata_drive *sd = (struct ata_drive *)out;
+	for (unsigned i = 0; i < 2; i++)
+		sd[i].disk = sd[i].disk ? (struct disk *)1 : NULL;
+}
+
+int ata_load(struct ata *d, const void *in)
+{
+	const struct ata_drive *sd = in;
+	struct disk *keep[2] = {d->drive[0].disk, d->drive[1].disk};
+	for (unsigned i = 0; i < 2; i++)
+		if ((sd[i].disk != NULL) != (keep[i] != NULL))
+			return -ENODEV;
+	pthread_mutex_lock(&d->lock);
+	memcpy(d->drive, in, ata_state_size());
+	for (unsigned i = 0; i < 2; i++) {
+		snap_fix_bool(&d->drive[i].intrq);
+		snap_fix_bool(&d->drive[i].keep_settings);
+	}
+	d->drive[0].disk = keep[0];
+	d->drive[1].disk = keep[1];
+	/* indices into the arrays: a damaged file must not reach past them */
+	bool bad = d->xfer_drive > 1 || d->len > sizeof(d->buf) || d->pos > d->len;
+	pthread_mutex_unlock(&d->lock);
+	return bad ? -EINVAL : 0;
 }

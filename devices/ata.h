@@ -80,4 +80,14 @@ void ata_reset(struct ata *a);
 extern const struct io_ops ata_cmd_io_ops; /* task file, `dev` is the struct ata */
 extern const struct io_ops ata_ctl_io_ops; /* alternate status / device control */
 
+/*
+ * Snapshot: task file, drive registers and the PIO transfer in progress with its buffer --
+ * the struct from `drive` on -- as ata_state_size() bytes; the disk pointers are saved as
+ * NULL and kept from this VM's config on load. -ENODEV when the snapshot has a drive this
+ * channel lacks, or lacks one it has.
+ */
+size_t ata_state_size(void);
+void ata_save(struct ata *d, void *out);
+int ata_load(struct ata *d, const void *in);
+
 #endif

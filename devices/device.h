@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/vm_end.h"
 
@@ -118,6 +119,18 @@ static inline void vm_request_stop(const struct vm_stopper *s, enum vm_end kind,
 {
 	if (s->stop)
 		s->stop(s->ctx, kind, status);
+}
+
+/*
+ * A snapshot's device state is a byte copy, and a damaged file may hold any byte where a
+ * bool lives, which C may not read as a bool: loads pass every bool through this first.
+ */
+static inline void snap_fix_bool(bool *b)
+{
+	unsigned char c;
+	memcpy(&c, b, 1);
+	c = c != 0;
+	memcpy(b, &c, 1);
 }
 
 #endif

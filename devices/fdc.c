@@ -2,6 +2,7 @@
 #include "devices/fdc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 enum fdc_reg {
@@ -417,4 +418,29 @@ void fdc_reset(struct fdc *f)
 	pthread_mutex_lock(&f->lock);
 	power_on(f);
 	pthread_mutex_unlock(&f->lock);
+}
+
+/* The state starts at `dor`: the lock and the wiring before it stay this VM's. */
+size_t fdc_state_size(void)
+{
+	return sizeof(struct fdc) - offsetof(struct fdc, dor);
+}
+
+void fdc_save(struct fdc *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->dor, fdc_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int fdc_load(struct fdc *d, const void *in)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(&d->dor, in, fdc_state_size());
+	snap_fix_bool(&d->locked);
+	/* indices into the arrays: a damaged file must not reach past them */
+	bool bad = d->cmd_len > FDC_CMD_MAX || d->cmd_need > FDC_CMD_MAX ||
+		   d->res_len > FDC_RESULT_MAX || d->res_pos > FDC_RESULT_MAX;
+	pthread_mutex_unlock(&d->lock);
+	return bad ? -EINVAL : 0;
 }

@@ -61,4 +61,13 @@ void fdc_reset(struct fdc *f);
 extern const struct io_ops fdc_io_ops;	   /* [0x3F0, 0x3F6), `dev` is the struct fdc */
 extern const struct io_ops fdc_dir_io_ops; /* 0x3F7: DIR on read, CCR on write */
 
+/*
+ * Snapshot: the registers, command and result phases, drive cylinders -- the struct from `dor` on,
+ * which holds no pointer -- as fdc_state_size() bytes. Load replaces the state of an initialised
+ * device. 0 or -errno.
+ */
+size_t fdc_state_size(void);
+void fdc_save(struct fdc *d, void *out);
+int fdc_load(struct fdc *d, const void *in);
+
 #endif

@@ -2,6 +2,7 @@
 #include "devices/kbc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #define ST_OUT_FULL 0x01
@@ -177,4 +178,27 @@ bool kbc_a20(struct kbc *k)
 	bool on = k->out_port & KBC_OUT_A20;
 	pthread_mutex_unlock(&k->lock);
 	return on;
+}
+
+/* The state starts at `out_port`: the lock and the wiring before it stay this VM's. */
+size_t kbc_state_size(void)
+{
+	return sizeof(struct kbc) - offsetof(struct kbc, out_port);
+}
+
+void kbc_save(struct kbc *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->out_port, kbc_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int kbc_load(struct kbc *d, const void *in)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(&d->out_port, in, kbc_state_size());
+	snap_fix_bool(&d->data_full);
+	snap_fix_bool(&d->last_was_cmd);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }

@@ -44,4 +44,13 @@ bool kbc_a20(struct kbc *k);
 extern const struct io_ops kbc_data_io_ops;
 extern const struct io_ops kbc_cmd_io_ops;
 
+/*
+ * Snapshot: the output port, command byte and pending data -- the struct from `out_port` on, which
+ * holds no pointer -- as kbc_state_size() bytes. Load replaces the state of an initialised device.
+ * 0 or -errno.
+ */
+size_t kbc_state_size(void);
+void kbc_save(struct kbc *d, void *out);
+int kbc_load(struct kbc *d, const void *in);
+
 #endif

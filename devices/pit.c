@@ -2,6 +2,7 @@
 #include "devices/pit.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #define NS_PER_S 1000000000ULL
@@ -602,4 +603,69 @@ void pit_destroy(struct pit *p)
 {
 	p->timers->detach(p->timers, &p->timer);
 	pthread_mutex_destroy(&p->lock);
+}
+
+/* The state starts at `ch`: the lock, wiring and timer before it stay this VM's. */
+size_t pit_state_size(void)
+{
+	return sizeof(struct pit) - offsetof(struct pit, ch);
+}
+
+void pit_save(struct pit *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->ch, pit_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int pit_load(struct pit *d, const void *in, uint64_t delta_ns)
+{
+	struct timer_base *tb = d->timers;
+	pthread_mutex_lock(&d->lock);
+	tb->cancel(tb, &d->timer);
+	memcpy(&d->ch, in, pit_state_size());
+	bool bad = false;
+	for (unsigned i = 0; i < PIT_CHANNELS; i++) {
+		struct pit_channel *c = &d->ch[i];
+		bool *bools[] = {&c->bcd,	    &c->gate,	       &c->counting,
+				 &c->null_count,    &c->pending,       &c->write_msb_next,
+				 &c->read_msb_next, &c->status_latched};
+		for (unsigned k = 0; k < sizeof(bools) / sizeof(bools[0]); k++)
+			snap_fix_bool(bools[k]);
+		/* the counter arithmetic divides by these */
+		bad |= c->count == 0 || c->count > 65536 || c->count_reg == 0 ||
+		       c->count_reg > 65536 || c->mode > 7 || c->rw > 3 || c->state > CH_ACTIVE;
+	}
+	snap_fix_bool(&d->refresh);
+	snap_fix_bool(&d->irq_armed);
+	snap_fix_bool(&d->irq_delivered);
+	if (bad) {
+		d->irq_armed = false;
+		pthread_mutex_unlock(&d->lock);
+		return -EINVAL;
+	}
+	/* counters run on input ticks: whole ticks of the shift, as ns_to_ticks counts them */
+	uint64_t dticks = ns_to_ticks(delta_ns);
+	for (unsigned i = 0; i < PIT_CHANNELS; i++) {
+		d->ch[i].start_tick += dticks;
+		d->ch[i].pending_tick += dticks;
+	}
+	d->counted_tick += dticks;
+	d->irq_deadline_ns += delta_ns;
+	d->last_irq_ns += delta_ns;
+	/* the edge bookkeeping's invariants: nothing counted or sent after now, waits and
+	 * debts of the sizes the model itself reaches */
+	uint64_t now = timer_now(tb);
+	if (d->counted_tick > ns_to_ticks(now) || d->last_irq_ns > now ||
+	    d->retry_ns > PIT_RETRY_MAX_NS + TIMER_MIN_PERIOD_NS ||
+	    d->irq_deadline_ns > now + PIT_RETRY_MAX_NS + ticks_to_ns(65536) ||
+	    d->owed > (1u << 20)) {
+		d->irq_armed = false;
+		pthread_mutex_unlock(&d->lock);
+		return -EINVAL;
+	}
+	if (d->irq_armed)
+		tb->arm(tb, &d->timer, d->irq_deadline_ns);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }

@@ -91,4 +91,14 @@ void pit_destroy(struct pit *p);
 extern const struct io_ops pit_io_ops;
 extern const struct io_ops pit_port61_io_ops;
 
+/*
+ * Snapshot: the three counters, port 0x61 and the IRQ 0 bookkeeping -- the struct from `ch` on,
+ * which holds no pointer -- as pit_state_size() bytes, its times on the timer_base clock as they
+ * were at capture. Load replaces the state of an initialised device, moves every time by `delta_ns`
+ * (the clock now minus the clock at capture) and re-arms its timer. 0 or -errno.
+ */
+size_t pit_state_size(void);
+void pit_save(struct pit *d, void *out);
+int pit_load(struct pit *d, const void *in, uint64_t delta_ns);
+
 #endif

@@ -2,6 +2,7 @@
 #include "devices/report.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -121,4 +122,30 @@ const char *report_event_name(unsigned event, char *buf, unsigned size)
 		return names[event];
 	snprintf(buf, size, "event-%u", event);
 	return buf;
+}
+
+void report_save(struct report_dev *d, struct report_state *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < REPORT_EVENT_SLOTS; i++)
+		out->count[i] = atomic_load(&d->count[i]);
+	out->unknown = atomic_load(&d->unknown);
+	out->malformed = atomic_load(&d->malformed);
+	out->console_bytes = atomic_load(&d->console_bytes);
+	out->console_dropped = atomic_load(&d->console_dropped);
+	out->args_pos = atomic_load(&d->args_pos);
+}
+
+int report_load(struct report_dev *d, const struct report_state *in)
+{
+	if (in->args_pos > REPORT_ARGS_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < REPORT_EVENT_SLOTS; i++)
+		atomic_store(&d->count[i], in->count[i]);
+	atomic_store(&d->unknown, in->unknown);
+	atomic_store(&d->malformed, in->malformed);
+	atomic_store(&d->console_bytes, in->console_bytes);
+	atomic_store(&d->console_dropped, in->console_dropped);
+	atomic_store(&d->args_pos, in->args_pos);
+	return 0;
 }

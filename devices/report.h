@@ -49,4 +49,15 @@ extern const struct io_ops report_io_ops;
 /* "kernel-up", "app-start", ...; "event-N" (into buf) for events this version does not name. */
 const char *report_event_name(unsigned event, char *buf, unsigned size);
 
+/* Snapshot: milestone counts and the app-argument read position (the argument text is
+ * the new run's config, so a clone can be given its own). */
+struct report_state {
+	uint64_t count[REPORT_EVENT_SLOTS];
+	uint64_t unknown, malformed, console_bytes, console_dropped;
+	uint32_t args_pos;
+	uint32_t pad;
+};
+void report_save(struct report_dev *d, struct report_state *out);
+int report_load(struct report_dev *d, const struct report_state *in);
+
 #endif

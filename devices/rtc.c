@@ -2,6 +2,7 @@
 #include "devices/rtc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 enum rtc_reg {
@@ -696,4 +697,47 @@ void rtc_destroy(struct rtc *r)
 	if (tb && tb->detach)
 		tb->detach(tb, &r->timer);
 	pthread_mutex_destroy(&r->lock);
+}
+
+/* The state starts at `timer_armed`: the lock, wiring and timer before it stay this VM's. */
+size_t rtc_state_size(void)
+{
+	return sizeof(struct rtc) - offsetof(struct rtc, timer_armed);
+}
+
+void rtc_save(struct rtc *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->timer_armed, rtc_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int rtc_load(struct rtc *d, const void *in, uint64_t delta_ns)
+{
+	struct timer_base *tb = d->cfg.timers;
+	int64_t now = (int64_t)timer_now(tb);
+	pthread_mutex_lock(&d->lock);
+	tb->cancel(tb, &d->timer);
+	memcpy(&d->timer_armed, in, rtc_state_size());
+	snap_fix_bool(&d->timer_armed);
+	snap_fix_bool(&d->nmi_masked);
+	snap_fix_bool(&d->irq_level);
+	/* shifted in unsigned arithmetic: a damaged file's times must not overflow here */
+	d->timer_deadline += delta_ns;
+	d->phase_ref_ns = (int64_t)((uint64_t)d->phase_ref_ns + delta_ns);
+	d->checked_ns = (int64_t)((uint64_t)d->checked_ns + delta_ns);
+	/* what the clock arithmetic relies on: the references lie in the past, within reach,
+	 * and the guest's seconds in a range the calendar code handles */
+	const int64_t reach = INT64_C(1) << 60, secs = INT64_C(1) << 40;
+	bool bad = d->index >= RTC_CMOS_SIZE || d->phase_ref_ns > now ||
+		   d->phase_ref_ns < now - reach || d->checked_ns > now + reach ||
+		   d->checked_ns < now - reach || d->sec_base > secs || d->sec_base < -secs ||
+		   d->pf_backlog < 0 || d->pf_backlog > INT32_MAX || d->dow_adjust > 7 ||
+		   d->dow_adjust < -7;
+	if (bad)
+		d->timer_armed = false;
+	else if (d->timer_armed)
+		tb->arm(tb, &d->timer, d->timer_deadline);
+	pthread_mutex_unlock(&d->lock);
+	return bad ? -EINVAL : 0;
 }

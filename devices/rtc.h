@@ -84,4 +84,14 @@ extern const struct io_ops rtc_io_ops; /* `dev` is the struct rtc */
  * standard one), for rtc_config.floppy_types. */
 uint8_t rtc_floppy_a_type(uint64_t image_bytes);
 
+/*
+ * Snapshot: the clock, CMOS bytes and interrupt flags -- the struct from `timer_armed` on, which
+ * holds no pointer -- as rtc_state_size() bytes, its times on the timer_base clock as they were at
+ * capture. Load replaces the state of an initialised device, moves every time by `delta_ns` (the
+ * clock now minus the clock at capture) and re-arms its timer. 0 or -errno.
+ */
+size_t rtc_state_size(void);
+void rtc_save(struct rtc *d, void *out);
+int rtc_load(struct rtc *d, const void *in, uint64_t delta_ns);
+
 #endif

@@ -2,6 +2,7 @@
 #include "devices/sysport.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #define P92_RESET 0x01
@@ -105,4 +106,25 @@ uint64_t sysport_post_writes(struct sysport *s)
 	uint64_t n = s->post_writes;
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+/* The state starts at `port92`: the lock and the wiring before it stay this VM's. */
+size_t sysport_state_size(void)
+{
+	return sizeof(struct sysport) - offsetof(struct sysport, port92);
+}
+
+void sysport_save(struct sysport *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->port92, sysport_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int sysport_load(struct sysport *d, const void *in)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(&d->port92, in, sysport_state_size());
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }

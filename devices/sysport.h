@@ -34,4 +34,12 @@ uint64_t sysport_post_writes(struct sysport *s);
 extern const struct io_ops sysport_92_io_ops;
 extern const struct io_ops sysport_post_io_ops;
 
+/*
+ * Snapshot: the port 0x92 and the POST code -- the struct from `port92` on, which holds no pointer
+ * -- as sysport_state_size() bytes. Load replaces the state of an initialised device. 0 or -errno.
+ */
+size_t sysport_state_size(void);
+void sysport_save(struct sysport *d, void *out);
+int sysport_load(struct sysport *d, const void *in);
+
 #endif

@@ -2,6 +2,7 @@
 #include "devices/uart.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <string.h>
 
@@ -370,4 +371,30 @@ uint32_t uart_baud(struct uart *u)
 	uint16_t d = u->divisor;
 	pthread_mutex_unlock(&u->lock);
 	return d ? UART_CLOCK_HZ / d : 0;
+}
+
+/* The state starts at `divisor`: the lock and the wiring before it stay this VM's. */
+size_t uart_state_size(void)
+{
+	return sizeof(struct uart) - offsetof(struct uart, divisor);
+}
+
+void uart_save(struct uart *d, void *out)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(out, &d->divisor, uart_state_size());
+	pthread_mutex_unlock(&d->lock);
+}
+
+int uart_load(struct uart *d, const void *in)
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(&d->divisor, in, uart_state_size());
+	snap_fix_bool(&d->thr_pending);
+	snap_fix_bool(&d->irq_level);
+	snap_fix_bool(&d->rx_waiting);
+	/* indices into the arrays: a damaged file must not reach past them */
+	bool bad = d->rx_head >= UART_FIFO_SIZE || d->rx_count > UART_FIFO_SIZE;
+	pthread_mutex_unlock(&d->lock);
+	return bad ? -EINVAL : 0;
 }

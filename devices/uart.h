@@ -67,4 +67,13 @@ uint32_t uart_baud(struct uart *u);
 
 extern const struct io_ops uart_io_ops; /* `dev` is the struct uart */
 
+/*
+ * Snapshot: the COM1 registers and its receive FIFO -- the struct from `divisor` on, which holds no
+ * pointer -- as uart_state_size() bytes. Load replaces the state of an initialised device. 0 or
+ * -errno.
+ */
+size_t uart_state_size(void);
+void uart_save(struct uart *d, void *out);
+int uart_load(struct uart *d, const void *in);
+
 #endif

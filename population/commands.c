@@ -1,4 +1,4 @@
-/* What a population answers on its control socket: info, guests, stop, pause and resume. */
+/* What a population answers on its control socket: info, guests, stop, pause, resume, snapshot. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "population/metrics_live.h"
 #include "population/pop.h"
+#include "vmm/snapshot.h"
 
 struct pop_guest *pop_find(struct pop *p, const char *id)
 {
@@ -127,6 +128,41 @@ static int act_on(struct pop *p, enum action a, int argc, char **argv, struct co
 	return -1;
 }
 
+/* "snapshot GUEST PATH": the whole guest into PATH (absolute: the client resolved it), the
+ * guest paused for the capture and then as it was. */
+static int snapshot(struct pop *p, int argc, char **argv, struct control_reply *out, char *err,
+		    size_t errlen)
+{
+	if (argc != 3 || argv[2][0] != '/') {
+		snprintf(err, errlen, "snapshot wants a guest and an absolute path");
+		return -1;
+	}
+	struct pop_guest *g = pop_find(p, argv[1]);
+	if (!g) {
+		snprintf(err, errlen, "%.64s: no such guest", argv[1]);
+		return -1;
+	}
+	if (!g->vm || (g->state != GUEST_RUNNING && g->state != GUEST_PAUSED)) {
+		snprintf(err, errlen, "%s: not running (%s)", g->name, guest_state_name(g->state));
+		return -1;
+	}
+	uint8_t *data = NULL;
+	size_t len = 0;
+	char why[320];
+	int r = vm_snapshot_capture(g->vm, &data, &len, why, sizeof(why));
+	if (!r && (r = vm_snapshot_write(argv[2], data, len)))
+		snprintf(why, sizeof(why), "cannot write %s: %s", argv[2], strerror(-r));
+	free(data);
+	if (g->state == GUEST_RUNNING)
+		vm_resume(g->vm); /* a guest paused by the user stays paused */
+	if (r) {
+		snprintf(err, errlen, "%s: %s", g->name, why);
+		return -1;
+	}
+	control_reply_printf(out, "%s: %zu bytes in %s\n", g->name, len, argv[2]);
+	return 0;
+}
+
 int pop_command(void *ctx, int argc, char **argv, struct control_reply *out, char *err,
 		size_t errlen)
 {
@@ -150,7 +186,10 @@ int pop_command(void *ctx, int argc, char **argv, struct control_reply *out, cha
 		return act_on(p, PAUSE, argc, argv, out, err, errlen);
 	if (!strcmp(verb, "resume"))
 		return act_on(p, RESUME, argc, argv, out, err, errlen);
+	if (!strcmp(verb, "snapshot"))
+		return snapshot(p, argc, argv, out, err, errlen);
 	snprintf(err, errlen,
-		 "unknown request '%.64s' (info, guests, metrics, stop, pause, resume)", verb);
+		 "unknown request '%.64s' (info, guests, metrics, stop, pause, resume, snapshot)",
+		 verb);
 	return -1;
 }

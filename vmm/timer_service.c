@@ -176,6 +176,11 @@ int timer_service_start(struct timer_service *ts)
 
 int timer_service_start_confined(struct timer_service *ts, const struct sandbox *sb)
 {
+	return timer_service_start_at(ts, sb, 0);
+}
+
+int timer_service_start_at(struct timer_service *ts, const struct sandbox *sb, uint64_t start_ns)
+{
 	memset(ts, 0, sizeof(*ts));
 	ts->sandbox = sb;
 	ts->base = (struct timer_base){.now = ts_now,
@@ -183,8 +188,8 @@ int timer_service_start_confined(struct timer_service *ts, const struct sandbox 
 				       .cancel = ts_cancel,
 				       .detach = ts_detach,
 				       .wall_epoch_s = ts_epoch};
-	ts->origin_ns = clock_mono_ns();
-	ts->wall_epoch_s = (int64_t)time(NULL);
+	ts->origin_ns = clock_mono_ns() - start_ns;
+	ts->wall_epoch_s = (int64_t)time(NULL) - (int64_t)(start_ns / 1000000000ULL);
 
 	pthread_condattr_t ca;
 	int err = pthread_condattr_init(&ca);

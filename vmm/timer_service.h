@@ -34,6 +34,10 @@ int timer_service_start(struct timer_service *ts);
 /* The same, with the thread confined to the sandbox's timer filter before it serves any
  * timer (vmm/seccomp.h); -errno when it could not be. */
 int timer_service_start_confined(struct timer_service *ts, const struct sandbox *sb);
+/* The same, with now() starting at `start_ns` instead of 0: a restored VM's device
+ * deadlines were taken on the clock of the process that captured it, and must not lie
+ * before this one's start. */
+int timer_service_start_at(struct timer_service *ts, const struct sandbox *sb, uint64_t start_ns);
 /* Stops the thread; timers still armed are dropped (their owners must be gone already). */
 void timer_service_stop(struct timer_service *ts);
 

@@ -174,12 +174,38 @@ static void rearm(struct vcpu *c)
 	pthread_mutex_unlock(&vm->stop_lock);
 }
 
+/* Serves one exit KVM_RUN returned, ending the VM if the guest asked or crashed. */
+static void serve_exit(struct vcpu *c)
+{
+	enum vm_end end = exit_dispatch(&c->env, c->run, c->run_size);
+	if (end == VM_END_CRASH)
+		crash_with_rip(c, c->env.why);
+	else if (end != VM_END_NONE)
+		vm_stop_asked(c->vm, end, 0);
+}
+
+/*
+ * KVM finishes an exit's I/O only at the next KVM_RUN: one with immediate_exit set completes
+ * it and returns at once, so a parked vCPU's state is whole (snapshots read it). Finishing
+ * may itself need user space (the rest of a string I/O): that exit is served like any
+ * other, and false says the vCPU is not settled yet.
+ */
+static bool settle(struct vcpu *c)
+{
+	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
+	if (ioctl(c->fd, KVM_RUN, 0) < 0)
+		return true; /* EINTR: done; a failure shows again at the next real entry */
+	serve_exit(c);
+	return false;
+}
+
 /* Waits outside KVM_RUN while the VM is paused (vm_pause), until resumed or stopped. */
 static void park(struct vcpu *c)
 {
 	struct vm *vm = c->vm;
 	pthread_mutex_lock(&vm->stop_lock);
 	vm->parked++;
+	pthread_cond_broadcast(&vm->resume); /* vm_pause_wait counts the parked */
 	while (vm->paused && !vm->stopping)
 		pthread_cond_wait(&vm->resume, &vm->stop_lock);
 	vm->parked--;
@@ -207,7 +233,8 @@ static void *vcpu_thread(void *arg)
 
 	while (!stopping(vm)) {
 		if (atomic_load_explicit(&vm->paused, memory_order_acquire)) {
-			park(c);
+			if (settle(c))
+				park(c);
 			continue;
 		}
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
@@ -220,11 +247,7 @@ static void *vcpu_thread(void *arg)
 			crash_with_rip(c, why);
 			break;
 		}
-		enum vm_end end = exit_dispatch(&c->env, c->run, c->run_size);
-		if (end == VM_END_CRASH)
-			crash_with_rip(c, c->env.why);
-		else if (end != VM_END_NONE)
-			vm_stop_asked(vm, end, 0);
+		serve_exit(c);
 	}
 	struct timespec cpu;
 	bool has_cpu = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0;

@@ -263,6 +263,24 @@ void vm_pause(struct vm *vm)
 	pthread_mutex_unlock(&vm->stop_lock);
 }
 
+int vm_pause_wait(struct vm *vm)
+{
+	vm_pause(vm);
+	pthread_mutex_lock(&vm->stop_lock);
+	for (;;) {
+		unsigned running = 0;
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			running += vm->vcpus[i].started && !vm->vcpus[i].exited;
+		if (vm->stopping || vm->parked >= running)
+			break;
+		/* park() broadcasts `resume` as each vCPU arrives */
+		pthread_cond_wait(&vm->resume, &vm->stop_lock);
+	}
+	int r = vm->stopping ? -ESRCH : 0;
+	pthread_mutex_unlock(&vm->stop_lock);
+	return r;
+}
+
 void vm_resume(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->stop_lock);

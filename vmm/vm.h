@@ -99,6 +99,12 @@ void vm_wait(struct vm *vm, struct vm_result *result);
 /* Parks every vCPU outside KVM_RUN until vm_resume (or vm_stop). Returns at once. */
 void vm_pause(struct vm *vm);
 void vm_resume(struct vm *vm);
+/*
+ * vm_pause, then waits until every running vCPU is parked with its last exit completed
+ * (KVM's state is only consistent then). Not from a vCPU thread. 0, or -ESRCH when the VM
+ * is stopping instead.
+ */
+int vm_pause_wait(struct vm *vm);
 
 /* CPU time of the VM's vCPU threads so far, those that ended included (ns). */
 uint64_t vm_cpu_ns(struct vm *vm);

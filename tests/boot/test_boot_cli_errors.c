@@ -264,6 +264,24 @@ Test(boot_cli_errors, every_run_usage_and_input_error)
 	     "tinyvmm: -serial file:@D/none/out: No such file or directory\n"},
 	    {{"run", "-kernel", "@G", "-report", "file:@D/none/out"},
 	     "tinyvmm: -report file:@D/none/out: No such file or directory\n"},
+	    {{"run", "-kernel", "@G", "-snapshot-at", "lap"},
+	     RUN_ERR("-snapshot-at needs a milestone and a file")},
+	    {{"run", "-kernel", "@G", "-snapshot-at", "tea-time", "@D/s"},
+	     RUN_ERR("-snapshot-at 'tea-time': no such milestone (kernel-up, app-start, lap, "
+		     "app-done, ...)")},
+	    {{"run", "-kernel", "@G", "-snapshot-at", "lap:0", "@D/s"},
+	     RUN_ERR("-snapshot-at 'lap:0': expected NAME or NAME:N")},
+	    {{"run", "-restore", "@D/zeros", "-kernel", "@G"},
+	     RUN_ERR("-restore continues a captured guest: no -kernel or -snapshot-at")},
+	    {{"run", "-kernel", "@G", "-snapshot-at", "lap", "@D/none/s"},
+	     "tinyvmm: -snapshot-at: @D/none/s: its directory is not writable: No such file or "
+	     "directory\n"},
+	    {{"run", "-restore", "@D/none"},
+	     "tinyvmm: -restore @D/none: No such file or directory\n"},
+	    {{"run", "-restore", "@D/empty"},
+	     "tinyvmm: -restore @D/empty: refused: truncated: 0 bytes, no header\n"},
+	    {{"run", "-restore", "@D/zeros"},
+	     "tinyvmm: -restore @D/zeros: refused: not a tinyvmm snapshot (bad magic)\n"},
 	};
 	run_table(cases, sizeof(cases) / sizeof(cases[0]));
 }

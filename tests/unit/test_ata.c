@@ -1072,3 +1072,32 @@ Test(ata_fuzz, random_accesses_never_wedge_the_channel, .timeout = 120)
 	cr_assert_eq(inb(&r, STATUS), IDLE);
 	rig_down(&r);
 }
+
+/* Snapshot: a copy loaded mid-transfer returns the same words from there on, and a copy
+ * whose channel lacks the captured drive is refused. */
+Test(ata_snapshot, a_read_goes_on_from_the_same_word_after_load)
+{
+	struct rig a, b, none;
+	rig_up(&a, 2048, 0, DISK_SNAPSHOT);
+	rig_up(&b, 2048, 0, DISK_SNAPSHOT); /* the same bytes: the disk is the config's */
+	lba28(&a, SEL_MASTER_LBA, 100, 4);
+	outb(&a, COMMAND, 0x20);
+	for (unsigned w = 0; w < 300; w++)
+		(void)inw(&a);
+	void *st = malloc(ata_state_size());
+	cr_assert_not_null(st);
+	ata_save(&a.a, st);
+	cr_assert_eq(ata_load(&b.a, st), 0);
+	cr_assert_eq(b.a.drive[0].disk, &b.master.d, "the disk stays the loading VM's");
+	for (unsigned w = 300; w < 4 * 256; w++)
+		cr_assert_eq(inw(&b), inw(&a), "word %u", w);
+	cr_assert_eq(inb(&b, STATUS), inb(&a, STATUS));
+	memset(&none, 0, sizeof(none));
+	cr_assert_eq(ata_init(&none.a, &(struct ata_config){.irq = fake_irq_line(&none.irq, 14)}),
+		     0);
+	cr_assert_eq(ata_load(&none.a, st), -ENODEV);
+	ata_destroy(&none.a);
+	free(st);
+	rig_down(&a);
+	rig_down(&b);
+}
