@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/file_replace.h"
 #include "base/parse.h"
 #include "cli/cluster_merge.h"
 #include "cli/cluster_script.h"
@@ -119,23 +120,9 @@ static int plain_abs(const char *what, const char *in, char *out, size_t size)
 
 static int write_file(const char *dir, const char *name, const char *text, mode_t mode)
 {
-	char path[PATH_MAX + 64], tmp[PATH_MAX + 72];
+	char path[PATH_MAX + 64];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	int r = fflush(f) || ferror(f) ? -errno : 0;
-	if (fclose(f) && !r)
-		r = -errno;
-	if (!r && chmod(tmp, mode))
-		r = -errno;
-	if (!r && rename(tmp, path))
-		r = -errno;
-	if (r)
-		unlink(tmp);
-	return r;
+	return file_replace(path, text, strlen(text), mode);
 }
 
 /* POP-OPTIONS must parse as tinyvmm pop's, and leave the per-task ones to submit. */

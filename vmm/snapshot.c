@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/errf.h"
+#include "base/file_replace.h"
 #include "vmm/cpu_setup.h"
 #include "vmm/snap_vcpu.h"
 #include "vmm/vm_internal.h"
@@ -304,28 +305,7 @@ int vm_snapshot_restore(struct vm *vm, const struct snap_reader *r, char *err, s
 	return e;
 }
 
-/* Through a temporary name, so a reader never sees half a file. */
 int vm_snapshot_write(const char *path, const uint8_t *data, size_t len)
 {
-	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = 0;
-	for (size_t off = 0; off < len && !r;) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno != EINTR)
-			r = -errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	if (close(fd) && !r)
-		r = -errno;
-	if (!r && rename(tmp, path))
-		r = -errno;
-	if (r)
-		unlink(tmp);
-	return r;
+	return file_replace(path, data, len, 0644);
 }
