@@ -242,7 +242,6 @@ int vm_snapshot_capture(struct vm *vm, uint8_t **out, size_t *outlen, char *err,
 		return errf(err, errlen, r, "the VM ended before it could be captured");
 	struct snap_header h;
 	vm_snapshot_config(vm, &h);
-	h.clock_ns = timer_now(vm->timers);
 	struct snap_writer w;
 	snapw_init(&w);
 	for (unsigned i = 0; i < vm->nvcpus && !r; i++) {
@@ -257,6 +256,10 @@ int vm_snapshot_capture(struct vm *vm, uint8_t **out, size_t *outlen, char *err,
 		r = save_vm_state(&w, vm, err, errlen);
 	if (!r)
 		r = save_devices(&w, vm, err, errlen);
+	/* The clock after the devices: their timers run on while the vCPUs are parked, so a
+	 * clock read before them could be older than a time a device saved, and the load's
+	 * "nothing after now" checks refused such a file when it was restored at once. */
+	h.clock_ns = timer_now(vm->timers);
 	if (!r)
 		r = save_ram(&w, vm, err, errlen);
 	if (r) {
