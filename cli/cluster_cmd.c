@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/abs_path.h"
 #include "base/file_replace.h"
 #include "base/parse.h"
 #include "cli/cluster_merge.h"
@@ -97,15 +98,10 @@ static int run_capture(const char *const argv[], char **out)
 /* A path every node can use: absolute, and plain enough for an #SBATCH line. */
 static int plain_abs(const char *what, const char *in, char *out, size_t size)
 {
-	char cwd[PATH_MAX];
-	if (in[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "tinyvmm cluster: getcwd: %s\n", strerror(errno));
-		return -1;
-	}
-	int n =
-	    in[0] == '/' ? snprintf(out, size, "%s", in) : snprintf(out, size, "%s/%s", cwd, in);
-	if (n < 0 || (size_t)n >= size) {
-		fprintf(stderr, "tinyvmm cluster: %s '%s': path too long\n", what, in);
+	int e = abs_path(in, out, size);
+	if (e) {
+		fprintf(stderr, "tinyvmm cluster: %s '%s': %s\n", what, in,
+			e == -ENAMETOOLONG ? "path too long" : strerror(-e));
 		return -1;
 	}
 	if (strpbrk(out, " \t\n\"'\\$`%")) {

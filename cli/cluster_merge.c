@@ -13,41 +13,15 @@
 #include <unistd.h>
 
 #include "base/errf.h"
+#include "base/file_replace.h"
+#include "base/parse.h"
+#include "base/text_file.h"
+#include "cli/cluster_split.h"
 #include "population/results.h"
 #include "population/stats.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-	do {
-		if (cap - n < 65536) {
-			char *b = realloc(buf, cap = cap ? cap * 2 : 131072);
-			if (!b) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = b;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
+/* Task files hold a row per guest and per interval: large, but not without bound. */
+#define TASK_FILE_MAX ((size_t)1 << 30)
 
 int cluster_read_job(const char *dir, unsigned *tasks, char *job, size_t jobsize, char *err,
 		     size_t errlen)
@@ -55,28 +29,36 @@ int cluster_read_job(const char *dir, unsigned *tasks, char *job, size_t jobsize
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/job.txt", dir);
 	size_t len;
-	char *text = slurp(path, &len);
-	if (!text)
-		return errf(err, errlen, -errno,
+	char *text;
+	int r = text_file_read(path, 1 << 20, &text, &len);
+	if (r)
+		return errf(err, errlen, r,
 			    "%s: %s (is this a directory tinyvmm cluster "
 			    "submit wrote?)",
-			    path, strerror(errno));
+			    path, strerror(-r));
 	*tasks = 0;
 	job[0] = '\0';
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && !r;
 	     l = strtok_r(NULL, "\n", &save)) {
 		char word[16], value[64];
+		uint64_t n;
 		if (sscanf(l, "%15s %63s", word, value) != 2)
 			continue;
-		if (!strcmp(word, "tasks"))
-			*tasks = (unsigned)strtoul(value, NULL, 10);
-		else if (!strcmp(word, "job"))
+		if (!strcmp(word, "tasks")) {
+			/* it sizes the merge's tables: a number submit could have written */
+			if (parse_u64(value, CLUSTER_MAX_HOSTS, &n) || n == 0)
+				r = errf(err, errlen, -EINVAL,
+					 "%s: 'tasks %s' is not a task count from 1 to %u", path,
+					 value, CLUSTER_MAX_HOSTS);
+			*tasks = (unsigned)n;
+		} else if (!strcmp(word, "job")) {
 			snprintf(job, jobsize, "%s", value);
+		}
 	}
 	free(text);
-	if (*tasks == 0)
+	if (!r && *tasks == 0)
 		return errf(err, errlen, -EINVAL, "%s: no 'tasks N' line", path);
-	return 0;
+	return r;
 }
 
 /* One task's files, found by name: stats-taskK-HOST.csv and results-taskK-HOST.csv. */
@@ -310,12 +292,13 @@ static int write_csv(const char *dir, const char *name, const char *header,
 		     const struct lines *rows, const struct task_files *t, bool with_host,
 		     char *err, size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	if (!f)
-		return errf(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		return errf(err, errlen, -ENOMEM, "%s: out of memory", path);
 	fprintf(f, "%s%s\n", header, with_host ? ",host,task" : "");
 	for (size_t i = 0; i < rows->n; i++) {
 		fwrite(rows->v[i].text, 1, rows->v[i].len, f);
@@ -323,16 +306,9 @@ static int write_csv(const char *dir, const char *name, const char *header,
 			fprintf(f, ",%s,%u", t[rows->v[i].task].host, rows->v[i].task);
 		fputc('\n', f);
 	}
-	int r = fflush(f) || ferror(f) ? -errno : 0;
-	if (fclose(f) && !r)
-		r = -errno;
-	if (!r && rename(tmp, path))
-		r = -errno;
-	if (r) {
-		unlink(tmp);
-		return errf(err, errlen, r, "%s: %s", path, strerror(-r));
-	}
-	return 0;
+	int r = fclose(f) ? -ENOMEM : file_replace(path, text, len, 0644);
+	free(text);
+	return r ? errf(err, errlen, r, "%s: %s", path, strerror(-r)) : 0;
 }
 
 int cluster_merge(const char *dir, struct cluster_merge_summary *sum, char *err, size_t errlen)
@@ -356,9 +332,11 @@ int cluster_merge(const char *dir, struct cluster_merge_summary *sum, char *err,
 			snprintf(path, sizeof(path), "%s/%s", dir,
 				 kind ? t[k].results : t[k].stats);
 			size_t len = 0;
-			char *text = texts[2 * k + (unsigned)kind] = slurp(path, &len);
-			if (!text)
-				r = errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
+			char *text;
+			int e = text_file_read(path, TASK_FILE_MAX, &text, &len);
+			texts[2 * k + (unsigned)kind] = text;
+			if (e)
+				r = errf(err, errlen, e, "%s: %s", path, strerror(-e));
 			else
 				r = read_rows(text, len, kind ? results_header : stats_header, path,
 					      k, !kind, kind ? &results : &stats, sum, err, errlen);

@@ -2,11 +2,13 @@
 #include "cli/ctl_cmd.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/abs_path.h"
 #include "cli/exit_status.h"
 #include "population/control.h"
 
@@ -160,13 +162,10 @@ int snapshot_cmd(int argc, char **argv)
 		return help ? TVMM_EXIT_OK : TVMM_EXIT_USAGE;
 	}
 	/* the population writes the file, maybe from another directory: an absolute path */
-	char cwd[4096], path[8192], req[8400];
-	if (argv[2][0] == '/') {
-		snprintf(path, sizeof(path), "%s", argv[2]);
-	} else if (getcwd(cwd, sizeof(cwd))) {
-		snprintf(path, sizeof(path), "%s/%s", cwd, argv[2]);
-	} else {
-		fprintf(stderr, "tinyvmm snapshot: current directory: %s\n", strerror(errno));
+	char path[PATH_MAX], req[CONTROL_REQUEST_MAX + 1];
+	int e = abs_path(argv[2], path, sizeof(path));
+	if (e) {
+		fprintf(stderr, "tinyvmm snapshot: '%s': %s\n", argv[2], strerror(-e));
 		return TVMM_EXIT_USAGE;
 	}
 	if (!argv[1][0] || strpbrk(argv[1], " \t\r\n") || strpbrk(path, " \t\r\n")) {
@@ -176,6 +175,11 @@ int snapshot_cmd(int argc, char **argv)
 	char pop[256];
 	if (ctl_find_pop("snapshot", argv[0], pop, sizeof(pop)))
 		return TVMM_EXIT_USAGE;
-	snprintf(req, sizeof(req), "snapshot %s %s", argv[1], path);
+	/* never cut short: a shorter name or path would capture another guest or file */
+	int n = snprintf(req, sizeof(req), "snapshot %s %s", argv[1], path);
+	if (n < 0 || (size_t)n >= sizeof(req)) {
+		fprintf(stderr, "tinyvmm snapshot: the guest name and path are too long\n");
+		return TVMM_EXIT_USAGE;
+	}
 	return call("snapshot", argv[0], pop, req);
 }

@@ -9,6 +9,7 @@
 
 #include "base/errf.h"
 #include "base/parse.h"
+#include "base/text_file.h"
 #include "abi/report_abi.h"
 
 static const struct {
@@ -286,26 +287,17 @@ int pop_spec_load_text(struct pop_spec *s, const char *text, const char *name, c
 
 int pop_spec_load(struct pop_spec *s, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errf(err, errlen, -EINVAL, "--spec '%s': %s", path, strerror(errno));
 	/* a spec is a few lines; a huge file is a mistake, not a population */
-	enum { SPEC_MAX = 1 << 20 };
-	char *text = malloc(SPEC_MAX + 1);
-	size_t n = text ? fread(text, 1, SPEC_MAX + 1, f) : 0;
-	bool err_read = ferror(f);
-	fclose(f);
-	if (!text)
-		return errf(err, errlen, -EINVAL, "out of memory");
-	if (err_read || n > SPEC_MAX || memchr(text, '\0', n)) {
-		free(text);
+	char *text;
+	size_t n;
+	int r = text_file_read(path, 1 << 20, &text, &n);
+	if (r)
 		return errf(err, errlen, -EINVAL, "--spec '%s': %s", path,
-			    err_read	   ? "cannot be read"
-			    : n > SPEC_MAX ? "larger than 1 MiB"
-					   : "is not a text file");
-	}
-	text[n] = '\0';
-	int r = pop_spec_load_text(s, text, path, err, errlen);
+			    r == -EFBIG	   ? "larger than 1 MiB"
+			    : r == -EINVAL ? "is not a text file"
+			    : r == -EIO	   ? "cannot be read"
+					   : strerror(-r));
+	r = pop_spec_load_text(s, text, path, err, errlen);
 	free(text);
 	return r;
 }
