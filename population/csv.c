@@ -31,6 +31,8 @@ int csv_open(struct csv_file *f, const char *path, const char *header)
 	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (f->fd < 0)
 		return -errno;
+	if (!header)
+		return 0;
 	int r = csv_write_row(f, header, strlen(header));
 	f->rows = 0; /* the header is no data row */
 	if (r) {

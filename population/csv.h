@@ -12,7 +12,8 @@ struct csv_file {
 	int error;     /* first write error (errno); later rows are dropped */
 };
 
-/* Creates or truncates `path` and writes `header` (a line without its newline). 0 or -errno. */
+/* Creates or truncates `path` and writes `header` (a line without its newline; NULL: none).
+ * 0 or -errno. */
 int csv_open(struct csv_file *f, const char *path, const char *header);
 
 /*

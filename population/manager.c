@@ -268,8 +268,9 @@ void pop_stop_all(struct pop *p, const char *why)
 	}
 }
 
-/* One statistics point: the host from /proc, the population from its guests. */
-static void take_point(struct pop *p, struct stats_point *pt, uint64_t now)
+/* One statistics point: the host from /proc, the population from its guests' figures. */
+static void take_point(struct pop *p, struct stats_point *pt, uint64_t now,
+		       const struct type_figures types[GUEST_TYPES])
 {
 	memset(pt, 0, sizeof(*pt));
 	pt->mono_ns = now;
@@ -294,14 +295,10 @@ static void take_point(struct pop *p, struct stats_point *pt, uint64_t now)
 	c->booted = p->booted;
 	c->failed = p->failed;
 	c->finished = p->finished;
-	c->exits = p->ended_exits;
-	c->vcpu_ns = p->ended_cpu_ns;
-	for (unsigned i = 0; i < p->next; i++) {
-		struct pop_guest *g = &p->guests[i];
-		if (g->vm) {
-			c->exits += vm_exit_count(g->vm);
-			c->vcpu_ns += vm_cpu_ns(g->vm);
-		}
+	/* every guest's exits and vCPU time, ended ones included: the per-type figures' sum */
+	for (unsigned t = 0; t < GUEST_TYPES; t++) {
+		c->exits += types[t].exits;
+		c->vcpu_ns += types[t].vcpu_ns;
 	}
 	if (pt->host.mem.available)
 		p->mem_available_kb = pt->host.mem.available;
@@ -314,16 +311,21 @@ static bool sampled(const struct pop *p)
 
 static void sample(struct pop *p, uint64_t now)
 {
+	/* one walk over the guests and one computation serve every output */
+	struct type_figures types[GUEST_TYPES];
+	metrics_gather(p, types);
 	struct stats_point cur;
-	take_point(p, &cur, now);
+	take_point(p, &cur, now, types);
+	struct stats_values v;
+	stats_compute(&v, &p->last, &cur);
 	char row[1024];
-	int n = p->stats ? stats_format_row(row, sizeof(row), &p->last, &cur) : 0;
+	int n = p->stats ? stats_format_values(row, sizeof(row), &v) : 0;
 	if (p->stats && (n < 0 || csv_write_row(p->stats, row, (size_t)n))) {
 		progress_log(&p->progress, "--stats '%s': %s; no more rows", p->stats->path,
 			     strerror(p->stats->error ? p->stats->error : ENOSPC));
 		p->stats = NULL;
 	}
-	metrics_write(p, &p->last, &cur);
+	metrics_write(p, &v, types);
 	p->last = cur;
 	if (!sampled(p)) {
 		p->sampling = false; /* every output failed */
@@ -398,7 +400,9 @@ int pop_run(struct pop *p, int sig_fd, int ctl_fd)
 	uint64_t stagger = (uint64_t)(p->spec->stagger_s * 1e9);
 	uint64_t next_launch = now;
 	if (sampled(p)) {
-		take_point(p, &p->last, now); /* the first row covers the first interval */
+		struct type_figures types[GUEST_TYPES];
+		metrics_gather(p, types);
+		take_point(p, &p->last, now, types); /* the first row covers the first interval */
 		p->sampling = true;
 		p->next_sample_ns = now + interval;
 	}

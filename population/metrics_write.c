@@ -17,10 +17,7 @@
 
 int jsonl_open(struct csv_file *f, const char *path)
 {
-	memset(f, 0, sizeof(*f));
-	f->path = path;
-	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	return f->fd < 0 ? -errno : 0;
+	return csv_open(f, path, NULL); /* lines appended whole, as rows are; no header */
 }
 
 int prom_open(const char *path)
@@ -28,15 +25,12 @@ int prom_open(const char *path)
 	return prom_write_file(path, "", 0);
 }
 
-void metrics_write(struct pop *p, const struct stats_point *prev, const struct stats_point *cur)
+void metrics_write(struct pop *p, const struct stats_values *v,
+		   const struct type_figures types[GUEST_TYPES])
 {
 	if (!p->prom_path && !p->jsonl)
 		return;
-	struct stats_values v;
-	stats_compute(&v, prev, cur);
-	struct type_figures types[GUEST_TYPES];
-	metrics_gather(p, types);
-	struct metrics_sample m = {.population = p->name, .v = &v, .types = types};
+	struct metrics_sample m = {.population = p->name, .v = v, .types = types};
 	if (p->prom_path) {
 		char *text = malloc(PROM_TEXT_MAX);
 		int n = text ? prom_format(text, PROM_TEXT_MAX, &m) : -ENOMEM;

@@ -3,6 +3,7 @@
 #define TINYVMM_POPULATION_METRICS_WRITE_H
 
 #include "population/csv.h"
+#include "population/metrics.h"
 #include "population/stats.h"
 
 struct pop;
@@ -17,9 +18,11 @@ int jsonl_open(struct csv_file *f, const char *path);
 int prom_open(const char *path);
 
 /*
- * Rewrites the population's Prometheus file and appends its JSON line for the interval
- * between two points. Each output that fails is reported once and dropped; the others go on.
+ * Rewrites the population's Prometheus file and appends its JSON line: the interval's
+ * figures and each type's. Each output that fails is reported once and dropped; the others
+ * go on.
  */
-void metrics_write(struct pop *p, const struct stats_point *prev, const struct stats_point *cur);
+void metrics_write(struct pop *p, const struct stats_values *v,
+		   const struct type_figures types[GUEST_TYPES]);
 
 #endif

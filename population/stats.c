@@ -72,26 +72,31 @@ int stats_format_row(char *buf, size_t size, const struct stats_point *prev,
 {
 	struct stats_values v;
 	stats_compute(&v, prev, cur);
-	const struct pop_counters *p = &v.pop;
+	return stats_format_values(buf, size, &v);
+}
+
+int stats_format_values(char *buf, size_t size, const struct stats_values *v)
+{
+	const struct pop_counters *p = &v->pop;
 	size_t pos = 0;
 	int r = csv_printf(buf, size, &pos, "%lld,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,",
-			   (long long)v.timestamp_ms, v.cpu_user, v.cpu_system, v.cpu_idle,
-			   v.cpu_total, v.load.one, v.load.five, v.load.fifteen);
+			   (long long)v->timestamp_ms, v->cpu_user, v->cpu_system, v->cpu_idle,
+			   v->cpu_total, v->load.one, v->load.five, v->load.fifteen);
 	r = r ? r
 	      : csv_printf(buf, size, &pos, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,",
-			   (unsigned long long)v.mem_total_kb, (unsigned long long)v.mem_used_kb,
-			   (unsigned long long)v.mem_free_kb, (unsigned long long)v.mem_cached_kb,
-			   (unsigned long long)v.swap_total_kb, (unsigned long long)v.swap_used_kb,
-			   (unsigned long long)v.swap_free_kb,
-			   (unsigned long long)v.swap_cached_kb);
+			   (unsigned long long)v->mem_total_kb, (unsigned long long)v->mem_used_kb,
+			   (unsigned long long)v->mem_free_kb, (unsigned long long)v->mem_cached_kb,
+			   (unsigned long long)v->swap_total_kb,
+			   (unsigned long long)v->swap_used_kb, (unsigned long long)v->swap_free_kb,
+			   (unsigned long long)v->swap_cached_kb);
 	r = r ? r
-	      : csv_printf(buf, size, &pos, "%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,", v.pgfault,
-			   v.pgmajfault, v.pgpgin, v.pgpgout, v.pswpin, v.pswpout);
+	      : csv_printf(buf, size, &pos, "%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,", v->pgfault,
+			   v->pgmajfault, v->pgpgin, v->pgpgout, v->pswpin, v->pswpout);
 	r = r ? r
 	      : csv_printf(buf, size, &pos, "%u,%llu,%llu,%llu,%u,%.1f,%.3f,%.2f,%llu,%llu,%llu",
 			   p->running, (unsigned long long)p->booted, (unsigned long long)p->failed,
-			   (unsigned long long)p->finished, p->paused, v.exits_per_s, v.vcpu_cpu_s,
-			   v.vcpu_cpu_pct, (unsigned long long)p->rss_kb,
+			   (unsigned long long)p->finished, p->paused, v->exits_per_s,
+			   v->vcpu_cpu_s, v->vcpu_cpu_pct, (unsigned long long)p->rss_kb,
 			   (unsigned long long)p->pss_kb, (unsigned long long)p->ksm_saved_kb);
 	return r ? -ENOSPC : (int)pos;
 }

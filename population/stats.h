@@ -50,5 +50,7 @@ extern const char stats_header[];
  */
 int stats_format_row(char *buf, size_t size, const struct stats_point *prev,
 		     const struct stats_point *cur);
+/* The same row from figures stats_compute already made. */
+int stats_format_values(char *buf, size_t size, const struct stats_values *v);
 
 #endif
