@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/abs_path.h"
+#include "base/errf.h"
 #include "cli/exit_status.h"
 #include "population/control.h"
 
@@ -17,21 +18,31 @@ struct lister {
 	unsigned shown;
 };
 
+int ctl_call_capture(const char *path, const char *req, char **reply, char *err, size_t errlen)
+{
+	size_t len = 0;
+	*reply = NULL;
+	FILE *out = open_memstream(reply, &len);
+	if (!out)
+		return errf(err, errlen, -ENOMEM, "out of memory");
+	int r = control_call(path, req, out, err, errlen);
+	if (fclose(out) && !r)
+		r = errf(err, errlen, -ENOMEM, "out of memory");
+	if (r == -ECONNREFUSED)
+		unlink(path);
+	return r;
+}
+
 static void list_one(void *ctx, const char *name)
 {
 	struct lister *l = ctx;
 	char path[256], err[320];
 	if (control_path(path, sizeof(path), l->dir, name))
 		return;
-	char *line = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&line, &len);
-	if (!out)
-		return;
-	int r = control_call(path, "info", out, err, sizeof(err));
-	fclose(out);
+	char *line;
+	int r = ctl_call_capture(path, "info", &line, err, sizeof(err));
 	if (r == -ECONNREFUSED) {
-		unlink(path); /* its population was killed before it could remove its socket */
+		/* a killed population's socket, removed */
 	} else if (r) {
 		fprintf(stderr, "tinyvmm list: %s: %s\n", name, err);
 	} else {

@@ -18,4 +18,11 @@ int snapshot_cmd(int argc, char **argv);
  */
 int ctl_find_pop(const char *cmd, const char *name, char *path, size_t size);
 
+/*
+ * One request to the socket at `path`, its whole reply in *reply (NUL-terminated, free() it;
+ * NULL when none). A socket nobody listens on any more (its population was killed before it
+ * could remove it) is removed. control_call's result: 0, or -errno with err set.
+ */
+int ctl_call_capture(const char *path, const char *req, char **reply, char *err, size_t errlen);
+
 #endif

@@ -38,13 +38,8 @@ static void usage(FILE *out)
 /* One `metrics` request; 0, 1 when the population is gone, -1 on other errors (said). */
 static int fetch(const char *name, const char *path, struct stat_snapshot *s)
 {
-	char *reply = NULL, err[640];
-	size_t len = 0;
-	FILE *out = open_memstream(&reply, &len);
-	if (!out)
-		return -1;
-	int r = control_call(path, "metrics", out, err, sizeof(err));
-	fclose(out);
+	char *reply, err[640];
+	int r = ctl_call_capture(path, "metrics", &reply, err, sizeof(err));
 	if (r == -ECONNREFUSED || r == -ENOENT) {
 		free(reply);
 		return 1;

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/parse.h"
 
 /* KEY VALUE pairs after the line's first word(s); unknown keys are a newer server's: skipped. */
 struct field {
@@ -25,15 +28,20 @@ static int fields(char *rest, const struct field *f, size_t n)
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(k, f[i].key))
 				continue;
+			/* counts through parse_u64: no sign, no junk, no silent wrap */
+			uint64_t u;
 			errno = 0;
-			if (f[i].kind == 'd')
+			if (f[i].kind == 'd') {
 				*(double *)f[i].at = strtod(v, &end);
-			else if (f[i].kind == 'u')
-				*(unsigned *)f[i].at = (unsigned)strtoul(v, &end, 10);
-			else
-				*(uint64_t *)f[i].at = strtoull(v, &end, 10);
-			if (errno || *end || end == v)
+				if (errno || *end || end == v)
+					return -EPROTO;
+			} else if (parse_u64(v, f[i].kind == 'u' ? UINT_MAX : UINT64_MAX, &u)) {
 				return -EPROTO;
+			} else if (f[i].kind == 'u') {
+				*(unsigned *)f[i].at = (unsigned)u;
+			} else {
+				*(uint64_t *)f[i].at = u;
+			}
 		}
 	}
 	return 0;
@@ -177,8 +185,8 @@ size_t stat_render(char *buf, size_t size, const struct stat_snapshot *prev,
 		const struct stat_type *p = prev && prev->types[t].present ? &prev->types[t] : NULL;
 		row(&o, guest_type_name((enum guest_type)t), c, p, secs);
 		add(&all, c);
-		if (p)
-			add(&all_prev, p);
+		/* a type new since the last sample adds to the levels, not to the rates */
+		add(&all_prev, p ? p : c);
 	}
 	row(&o, "all", &all, prev ? &all_prev : NULL, secs);
 	return o.len;
