@@ -229,17 +229,17 @@ static int parse_submit(int argc, char **argv, struct submit_opts *o)
 		return -1;
 	}
 	/* Slurm words: a partition name and a time limit such as 30, 2:00:00 or 1-12 */
-	if ((o->partition && (!*o->partition || strpbrk(o->partition, " \t\n'\"$`\\"))) ||
-	    (o->time && (!*o->time || strspn(o->time, "0123456789:-") != strlen(o->time)))) {
-		fprintf(stderr, "tinyvmm cluster submit: --%s '%s': not a Slurm %s\n",
-			o->time && strspn(o->time, "0123456789:-") != strlen(o->time) ? "time"
-										      : "partition",
-			o->time && strspn(o->time, "0123456789:-") != strlen(o->time)
-			    ? o->time
-			    : o->partition,
-			o->time && strspn(o->time, "0123456789:-") != strlen(o->time)
-			    ? "time limit (MINUTES, H:MM:SS, D-HH)"
-			    : "partition name");
+	if (o->partition && (!*o->partition || strpbrk(o->partition, " \t\n'\"$`\\"))) {
+		fprintf(stderr,
+			"tinyvmm cluster submit: --partition '%s': not a Slurm partition name\n",
+			o->partition);
+		return -1;
+	}
+	if (o->time && (!*o->time || strspn(o->time, "0123456789:-") != strlen(o->time))) {
+		fprintf(stderr,
+			"tinyvmm cluster submit: --time '%s': not a Slurm time limit (MINUTES, "
+			"H:MM:SS, D-HH)\n",
+			o->time);
 		return -1;
 	}
 	return check_pop_args(o->npop, o->pop);
